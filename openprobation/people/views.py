@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from openprobation.access.case import access_equality_data
+from openprobation.access.views import case_for
+
+from . import actions
+from .case_tabs import case_context
+from .forms import ChangeMainAddressForm, ContactDetailsForm, PersonForm
+from .queries import case_overview
+
+
+def apply_validation_error(form, error: ValidationError):
+    """Show an action's ValidationError on the form: field errors on their field, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def overview(request, crn):
+    person = case_for(request, crn, part="overview")
+    return render(request, "people/overview.html", case_context(person, "overview", overview=case_overview(person)))
+
+
+def personal_details(request, crn):
+    person = case_for(request, crn, part="personal-details")
+    equality = access_equality_data(request.user, person, request=request)
+    return render(request, "people/personal_details.html", case_context(
+        person, "personal-details",
+        aliases=person.aliases.all(),
+        addresses=person.addresses.all(),
+        circumstances=person.circumstances.all(),
+        disabilities=person.disabilities.all(),
+        adjustments=person.adjustments.all(),
+        contacts=person.personal_contacts.all(),
+        equality=equality,
+        equality_allowed=request.user.may_read_special_category,
+    ))
+
+
+def edit_contact_details(request, crn):
+    person = case_for(request, crn, part="personal-details")
+    form = ContactDetailsForm(request.POST or None, initial={
+        "version": person.version, "phone": person.phone, "mobile": person.mobile, "email": person.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_contact_details(
+                person, by=request.user, expected_version=form.cleaned_data["version"],
+                phone=form.cleaned_data["phone"], mobile=form.cleaned_data["mobile"], email=form.cleaned_data["email"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Contact details updated")
+            return redirect("case:personal-details", person.crn)
+    return render(request, "people/edit_form.html", case_context(
+        person, "personal-details", form=form, heading="Change contact details", current=person))
+
+
+def change_main_address(request, crn):
+    person = case_for(request, crn, part="personal-details")
+    form = ChangeMainAddressForm(request.POST or None, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_main_address(person, by=request.user, expected_version=form.cleaned_data["version"],
+                                        start_date=form.cleaned_data["start_date"], **form.address())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Main address changed")
+            return redirect("case:personal-details", person.crn)
+    return render(request, "people/edit_form.html", case_context(
+        person, "personal-details", form=form, heading="Change main address",
+        current=person.addresses.filter(status="main").first()))
+
+
+def add_person(request):
+    form = PersonForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(actions.possible_duplicates(data["first_name"], data["surname"], data["date_of_birth"])
+                          .only("crn", "first_name", "surname", "date_of_birth")[:5])
+        if not duplicates or request.POST.get("confirm_not_duplicate") == "yes":
+            try:
+                person = actions.create_person(
+                    by=request.user, first_name=data["first_name"], middle_names=data["middle_names"],
+                    surname=data["surname"], preferred_name=data["preferred_name"],
+                    date_of_birth=data["date_of_birth"], gender=data["gender"], pnc_number=data["pnc_number"],
+                    phone=data["phone"], email=data["email"], address=form.address(),
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+                duplicates = []
+            else:
+                messages.success(request, f"{person.full_name} added with CRN {person.crn}")
+                return redirect("case:overview", person.crn)
+    return render(request, "people/add_person.html", {"form": form, "duplicates": duplicates})

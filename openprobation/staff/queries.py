@@ -1,0 +1,149 @@
+"""Read models for the caseload pages: a fixed number of queries whatever the caseload size."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from openprobation.access.case import people_visible_to
+from openprobation.sentences.models import Sentence
+from openprobation.supervision.compliance import caseload_compliance
+from openprobation.supervision.models import Contact
+
+SORTS = {
+    "name": ("surname", "first_name"),
+    "crn": ("crn",),
+    "next": ("next_appointment", "surname"),
+    "last": ("-last_appointment", "surname"),
+    "outcomes": ("-outcomes_due", "surname"),
+    "allocated": ("-allocated_on", "surname"),
+}
+
+
+@dataclass
+class CaseloadRow:
+    person_id: int
+    crn: str
+    name: str
+    date_of_birth: date
+    practitioner: str
+    order: str
+    next_appointment: datetime | None
+    last_appointment: datetime | None
+    outcomes_due: int
+    compliance_label: str
+    compliance_colour: str
+    compliance_priority: int
+
+
+def _annotated(people, now):
+    appointment = Q(contacts__contact_type__attendance=True)
+    latest_order = (
+        Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True)
+        .order_by("-start_date")
+        .values("sentence_type__description")[:1]
+    )
+    return people.annotate(
+        next_appointment=Min(
+            "contacts__starts_at",
+            filter=appointment & Q(contacts__starts_at__gte=now, contacts__rescheduled_to__isnull=True),
+        ),
+        last_appointment=Max("contacts__starts_at", filter=appointment & Q(contacts__starts_at__lt=now)),
+        outcomes_due=Count(
+            "contacts",
+            filter=Q(
+                contacts__contact_type__outcome_required=True,
+                contacts__outcome__isnull=True,
+                contacts__starts_at__lt=now,
+            ),
+        ),
+        order_description=Subquery(latest_order),
+    ).select_related("practitioner")
+
+
+def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text="", order_code="", status="",
+                  today=None) -> list[CaseloadRow]:
+    """The caseload of one practitioner (default: `user`), or of a whole team for managers."""
+    now = timezone.now()
+    today = today or timezone.localdate()
+    people = people_visible_to(user)
+    if team is not None:
+        people = people.filter(team=team)
+        if practitioner_id:
+            people = people.filter(practitioner_id=practitioner_id)
+    else:
+        people = people.filter(practitioner=user)
+    if text:
+        people = people.filter(Q(surname__icontains=text) | Q(first_name__icontains=text) | Q(crn__iexact=text))
+    if order_code:
+        with_order = Sentence.objects.filter(sentence_type__code=order_code, terminated_on__isnull=True)
+        people = people.filter(pk__in=with_order.values("person_id"))
+    people = _annotated(people, now).order_by(*SORTS.get(sort, SORTS["name"]))
+    people = list(people)
+    statuses = caseload_compliance([p.pk for p in people], today)
+    rows = []
+    for p in people:
+        st = statuses.get(p.pk)
+        rows.append(
+            CaseloadRow(
+                person_id=p.pk,
+                crn=p.crn,
+                name=f"{p.surname}, {p.first_name}",
+                date_of_birth=p.date_of_birth,
+                practitioner=str(p.practitioner) if p.practitioner else "Unallocated",
+                order=p.order_description or "No active order",
+                next_appointment=p.next_appointment,
+                last_appointment=p.last_appointment,
+                outcomes_due=p.outcomes_due,
+                compliance_label=st.label if st else "",
+                compliance_colour=st.colour if st else "grey",
+                compliance_priority=st.priority if st else 99,
+            )
+        )
+    if status:
+        rows = [r for r in rows if r.compliance_label == status]
+    if sort == "compliance":
+        rows.sort(key=lambda r: (r.compliance_priority, r.name))
+    return rows
+
+
+@dataclass
+class TeamMemberLoad:
+    user_id: int
+    name: str
+    role: str
+    cases: int
+    outcomes_due: int
+
+
+def team_workload(user, team) -> list[TeamMemberLoad]:
+    """One row per team member: how many cases they hold and outcomes they have still to record."""
+    now = timezone.now()
+    # Subqueries, not joins: joining caseload and contacts together would multiply rows.
+    cases = (
+        people_visible_to(user)
+        .filter(practitioner=OuterRef("pk"))
+        .order_by()
+        .values("practitioner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    due = (
+        Contact.objects.outcome_due(now)
+        .filter(staff=OuterRef("pk"))
+        .order_by()
+        .values("staff")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    members = (
+        team.members.filter(is_active=True)
+        .annotate(cases=Coalesce(Subquery(cases), 0), outcomes_due=Coalesce(Subquery(due), 0))
+        .order_by("last_name", "first_name")
+    )
+    return [
+        TeamMemberLoad(m.pk, str(m), m.get_role_display(), m.cases, m.outcomes_due)
+        for m in members
+    ]

@@ -1,0 +1,44 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from .forms import CaseloadFilterForm
+from .queries import caseload_rows, team_workload
+
+SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("next", "Next appointment"),
+                    ("last", "Last appointment"), ("outcomes", "Outcomes to record"), ("compliance", "Compliance")]
+
+
+def _filtered(request, form, **scope):
+    filters = form.cleaned_data if form.is_valid() else {}
+    return caseload_rows(
+        request.user,
+        sort=filters.get("sort") or "name",
+        text=(filters.get("q") or "").strip(),
+        order_code=filters.get("order") or "",
+        status=filters.get("status") or "",
+        practitioner_id=filters.get("practitioner"),
+        **scope,
+    ), filters
+
+
+def my_caseload(request):
+    form = CaseloadFilterForm(request.GET or None)
+    rows, filters = _filtered(request, form)
+    return render(request, "staff/caseload.html", {
+        "form": form, "rows": rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
+        "outcomes_due": sum(r.outcomes_due for r in rows), "heading": "My caseload",
+    })
+
+
+def team_caseload(request):
+    user = request.user
+    if not (user.is_manager or user.role == "admin") or user.team is None:
+        raise PermissionDenied("Team caseloads are for team managers.")
+    team = user.team
+    practitioners = [m for m in team.members.filter(is_active=True) if m.is_practitioner]
+    form = CaseloadFilterForm(request.GET or None, practitioners=practitioners)
+    rows, filters = _filtered(request, form, team=team)
+    return render(request, "staff/team_caseload.html", {
+        "form": form, "rows": rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
+        "team": team, "workload": team_workload(user, team), "heading": f"Team caseload: {team.name}",
+    })

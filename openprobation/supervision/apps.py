@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "openprobation.supervision"
+    label = "supervision"
