@@ -10,10 +10,14 @@ ian: an inspector; sam: a system administrator.
 import pytest
 
 
-
 @pytest.fixture
 def north_team(db):
-    from openprobation.staff.tests.factories import DeliveryUnitFactory, OfficeFactory, RegionFactory, TeamFactory
+    from openprobation.staff.tests.factories import (
+        DeliveryUnitFactory,
+        OfficeFactory,
+        RegionFactory,
+        TeamFactory,
+    )
 
     region = RegionFactory(code="NWR", name="Northwold Region")
     pdu = DeliveryUnitFactory(code="NWP", name="Northwold PDU", region=region)

@@ -58,6 +58,7 @@ class Person(models.Model):
             models.Index(fields=["phonetic_surname"]),
             models.Index(fields=["phonetic_first"]),
             models.Index(fields=["search_surname"]),
+            models.Index(fields=["search_first"]),
             models.Index(fields=["date_of_birth"]),
         ]
         constraints = [
@@ -94,7 +95,13 @@ class Alias(models.Model):
 
     class Meta:
         verbose_name_plural = "aliases"
-        indexes = [models.Index(fields=["phonetic_surname"]), models.Index(fields=["search_surname"])]
+        indexes = [
+            models.Index(fields=["phonetic_surname"]),
+            models.Index(fields=["search_surname"]),
+            models.Index(fields=["phonetic_first"]),
+            models.Index(fields=["search_first"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.surname}"

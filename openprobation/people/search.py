@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import jellyfish
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from openprobation.access.case import people_visible_to
@@ -161,7 +162,7 @@ def parse_query(query: str, *, today: datetime.date | None = None) -> ParsedQuer
         forms, check_ok = pnc
         return ParsedQuery(text=text, pnc_numbers=forms, pnc_check_letter_ok=check_ok)
 
-    rest, dates, invalid = _extract_dates(text, today or datetime.date.today())
+    rest, dates, invalid = _extract_dates(text, today or timezone.localdate())
     names: list[str] = []
     ignored: list[str] = []
     for token in _TOKEN_SEPARATORS.split(rest):
@@ -203,8 +204,13 @@ class SearchResult:
     matched_on: str
 
 
-def search_people(user, query: str, *, limit: int = 50, today: datetime.date | None = None) -> list[SearchResult]:
-    """The people visible to `user` that `query` finds, best first, at most `limit` of them."""
+def search_people(
+    user, query: "str | ParsedQuery", *, limit: int = 50, today: datetime.date | None = None
+) -> list[SearchResult]:
+    """The people visible to `user` that `query` finds, best first, at most `limit` of them.
+
+    `query` is what was typed, or a `ParsedQuery` from `parse_query` (a view that has already parsed it).
+    """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query, today=today)
     limit = max(1, min(limit, 200))
     visible = people_visible_to(user)
@@ -233,7 +239,9 @@ def _with_display_data(people):
     main_address = Address.objects.filter(person=OuterRef("pk"), status=AddressStatus.MAIN).annotate(
         label=Case(When(no_fixed_abode=True, then=Value("No fixed abode")), default=F("town"))
     )
-    return people.select_related("practitioner").annotate(main_town=Subquery(main_address.values("label")[:1]))
+    return people.select_related("practitioner").annotate(
+        main_town=Subquery(main_address.values("label")[:1])
+    )
 
 
 def _result(person, score: float, matched_on: str) -> SearchResult:
@@ -332,7 +340,9 @@ def _name_candidates(visible, names: tuple[str, ...]) -> list:
     )
     if typo is not None:
         seen = {p.pk for p in found}
-        typo_people = _with_display_data(visible.filter(typo)).order_by("search_surname", "search_first", "pk")
+        typo_people = _with_display_data(visible.filter(typo)).order_by(
+            "search_surname", "search_first", "pk"
+        )
         found += [p for p in typo_people[:TYPO_LIMIT] if p.pk not in seen]
     return found
 
@@ -377,7 +387,9 @@ def _best(comparisons) -> tuple[float, int]:
     return max(comparisons, key=lambda c: (c[0], -c[1]))
 
 
-def _name_score(tokens: tuple[str, ...], first: tuple[str, str], surname: tuple[str, str]) -> tuple[float, int]:
+def _name_score(
+    tokens: tuple[str, ...], first: tuple[str, str], surname: tuple[str, str]
+) -> tuple[float, int]:
     """Score a stored (first, surname) pair — each (normalised, phonetic) — against the typed tokens."""
     if len(tokens) == 1:
         as_surname = _compare(tokens[0], *surname)

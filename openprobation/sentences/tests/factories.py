@@ -3,7 +3,16 @@ import datetime
 import factory
 
 from openprobation.people.tests.factories import PersonFactory
-from openprobation.sentences.models import Court, Event, Offence, OffenceType, Requirement, RequirementType, Sentence, SentenceType
+from openprobation.sentences.models import (
+    Court,
+    Event,
+    Offence,
+    OffenceType,
+    Requirement,
+    RequirementType,
+    Sentence,
+    SentenceType,
+)
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ def test_sentence_page_lists_orders_and_requirements(alice_client, case):
 
 
 def _date(prefix, day, month, year):
-    return {f"{prefix}_0": day, f"{prefix}_1": month, f"{prefix}_2": year}
+    return {f"{prefix}_day": day, f"{prefix}_month": month, f"{prefix}_year": year}
 
 
 def test_record_a_community_order_over_the_statutory_length_is_refused(alice_client, case):
