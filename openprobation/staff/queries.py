@@ -34,7 +34,7 @@ class CaseloadRow:
     last_appointment: datetime | None
     outcomes_due: int
     compliance_label: str
-    compliance_colour: str
+    compliance_tag_class: str
     compliance_priority: int
 
 
@@ -98,7 +98,7 @@ def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text=""
                 last_appointment=p.last_appointment,
                 outcomes_due=p.outcomes_due,
                 compliance_label=st.label if st else "",
-                compliance_colour=st.colour if st else "grey",
+                compliance_tag_class=st.tag_class if st else "govuk-tag govuk-tag--grey",
                 compliance_priority=st.priority if st else 99,
             )
         )
