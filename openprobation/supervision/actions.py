@@ -284,7 +284,7 @@ def arrange_appointments(
 def _lock(contact: Contact, expected_version) -> Contact:
     """The contact as it is now, locked for this transaction; refuses a version the user did not see."""
     current = (
-        Contact.objects.select_for_update()
+        Contact.objects.select_for_update(of=("self",))
         .select_related("contact_type", "outcome", "sentence__sentence_type", "person", "staff")
         .get(pk=contact.pk)
     )
@@ -494,7 +494,7 @@ def take_enforcement_action(contact, action, *, by, rationale="", today=None) ->
         action = EnforcementAction.objects.filter(code=action).first()
     with transaction.atomic():
         current = (
-            Contact.objects.select_for_update()
+            Contact.objects.select_for_update(of=("self",))
             .select_related("contact_type", "outcome", "sentence__sentence_type", "person")
             .get(pk=contact.pk)
         )
