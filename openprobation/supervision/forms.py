@@ -14,7 +14,7 @@ from openprobation.core.calendar import format_date
 from openprobation.frontend.forms import GovUKDateField, GovUKRadioSelect, GovUKTimeField
 from openprobation.staff.models import Office, User
 
-from .actions import MAX_APPOINTMENTS, NOTE_MAX_LENGTH
+from .actions.common import MAX_APPOINTMENTS, NOTE_MAX_LENGTH
 from .models import Contact, ContactType, EnforcementAction, Outcome
 
 NO_ORDER = "none"
