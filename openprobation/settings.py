@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "openprobation.people",
     "openprobation.sentences",
     "openprobation.supervision",
+    "openprobation.alerts",
     "openprobation.demo",
 ]
 

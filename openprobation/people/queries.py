@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +65,19 @@ def case_overview(person, today: date | None = None) -> Overview:
             f"Evidence for {counts['awaiting']} absence{'s' if counts['awaiting'] != 1 else ''} is awaited"
             + (f", due by {_d(due)}" if due else ""),
             appointments_url, overdue=bool(due and due < today),
+        ))
+    undecided = (
+        Contact.objects.filter(person=person, outcome__enforceable=True, contact_type__national_standards=True,
+                               sentence__terminated_on__isnull=True)
+        .exclude(Exists(EnforcementRecord.objects.filter(contact=OuterRef("pk"))))
+        .select_related("outcome")
+        .order_by("starts_at")
+    )
+    for contact in undecided[:5]:
+        attention.append(AttentionItem(
+            f"Decide the enforcement action for the {contact.outcome.description.lower()} on "
+            f"{_d(timezone.localdate(contact.starts_at))}",
+            reverse("supervision:enforcement", args=[crn, contact.pk]), overdue=True,
         ))
     open_responses = (
         EnforcementRecord.objects.filter(

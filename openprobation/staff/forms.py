@@ -7,6 +7,7 @@ COMPLIANCE_FILTERS = [
     ("", "Any"),
     ("Breach in progress", "Breach in progress"),
     ("Breach required", "Breach required"),
+    ("Enforcement decision due", "Enforcement decision due"),
     ("Warning live", "Warning live"),
     ("Awaiting evidence", "Awaiting evidence"),
     ("Outcome to record", "Outcome to record"),

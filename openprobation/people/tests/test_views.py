@@ -109,3 +109,16 @@ def test_add_person_rejects_bad_input_without_a_500(alice_client):
         "first_name": "A", "surname": "B", "gender": "F", "no_fixed_abode": "on",
         "date_of_birth_day": future.day, "date_of_birth_month": future.month, "date_of_birth_year": future.year})
     assert "Date of birth must be in the past" in response.text
+
+
+def test_overview_asks_for_an_enforcement_decision_on_an_unanswered_failure(alice_client, alice, case):
+    from django.utils import timezone
+
+    from openprobation.supervision.models import Outcome
+    from openprobation.supervision.tests.factories import AppointmentFactory
+
+    failed = AppointmentFactory(sentence=case.sentences.get(), outcome=Outcome.objects.get(code="UAAB"),
+                                outcome_recorded_at=timezone.now(), outcome_recorded_by=alice)
+    response = alice_client.get(reverse("case:overview", args=[case.crn]))
+    assert "Decide the enforcement action for the unacceptable absence" in response.text
+    assert reverse("supervision:enforcement", args=[case.crn, failed.pk]) in response.text

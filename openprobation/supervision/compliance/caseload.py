@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from openprobation.core.calendar import format_date
 from openprobation.people.models import Person
@@ -37,11 +38,12 @@ class ComplianceStatus:
 
 BREACH_IN_PROGRESS = ("Breach in progress", "red", 1)
 BREACH_REQUIRED = ("Breach required", "red", 2)
-WARNING_LIVE = ("Warning live", "orange", 3)
-AWAITING_EVIDENCE_STATUS = ("Awaiting evidence", "yellow", 4)
-OUTCOME_TO_RECORD = ("Outcome to record", "blue", 5)
-COMPLIANT = ("Compliant", "green", 6)
-NO_ACTIVE_ORDER = ("No active order", "grey", 7)
+DECISION_DUE = ("Enforcement decision due", "red", 3)
+WARNING_LIVE = ("Warning live", "orange", 4)
+AWAITING_EVIDENCE_STATUS = ("Awaiting evidence", "yellow", 5)
+OUTCOME_TO_RECORD = ("Outcome to record", "blue", 6)
+COMPLIANT = ("Compliant", "green", 7)
+NO_ACTIVE_ORDER = ("No active order", "grey", 8)
 
 
 def caseload_compliance(
@@ -56,14 +58,17 @@ def caseload_compliance(
        appointment happened while a warning was live (community orders; on a licence, once the
        warnings are used up), and no breach has started and no enforcement action has been recorded on
        the order since (see ``breach_required_on``).
-    3. "Warning live" (orange): a warning (EA02, EA03, LCL) on an active order, not withdrawn, given
+    3. "Enforcement decision due" (red): an unacceptable failure on a National Standards appointment on
+       an active order has no enforcement action recorded against it (the law allows a warning or a
+       breach referral, never silence).
+    4. "Warning live" (orange): a warning (EA02, EA03, LCL) on an active order, not withdrawn, given
        within the 12 months ending today.
-    4. "Awaiting evidence" (yellow): an appointment's outcome is the "failed to attend" holding state.
-    5. "Outcome to record" (blue): an appointment that needs an outcome started before now without one.
-    6. "Compliant" (green): an active order and none of the above.
-    7. "No active order" (grey): no order or licence without a termination date.
+    5. "Awaiting evidence" (yellow): an appointment's outcome is the "failed to attend" holding state.
+    6. "Outcome to record" (blue): an appointment that needs an outcome started before now without one.
+    7. "Compliant" (green): an active order and none of the above.
+    8. "No active order" (grey): no order or licence without a termination date.
 
-    ``outcomes_due`` is the number of appointments in (5) whatever the status.  ``detail`` is a short
+    ``outcomes_due`` is the number of appointments in (6) whatever the status.  ``detail`` is a short
     explanation for the tag (the pack due date, the warning's last live day, and so on).
     """
     ids = list(dict.fromkeys(person_ids))
@@ -84,6 +89,12 @@ def caseload_compliance(
         .values("decided_on")[:1]
     )
     awaiting = Contact.objects.filter(person=OuterRef("pk"), outcome__awaiting_evidence=True)
+    undecided = Contact.objects.filter(
+        person=OuterRef("pk"),
+        outcome__enforceable=True,
+        contact_type__national_standards=True,
+        sentence__terminated_on__isnull=True,
+    ).exclude(Exists(EnforcementRecord.objects.filter(contact=OuterRef("pk"))))
     due = (
         Contact.objects.outcome_due(moment)
         .filter(person=OuterRef("pk"))
@@ -99,6 +110,7 @@ def caseload_compliance(
             breach_pack_due=Subquery(open_breach.values("pack_due")[:1]),
             warned_on=Subquery(latest_warning),
             awaiting=Exists(awaiting),
+            undecided_on=Subquery(undecided.order_by("starts_at").values("starts_at")[:1]),
             evidence_due=Subquery(
                 awaiting.order_by(F("evidence_due").asc(nulls_last=True)).values("evidence_due")[:1]
             ),
@@ -111,6 +123,7 @@ def caseload_compliance(
             "breach_pack_due",
             "warned_on",
             "awaiting",
+            "undecided_on",
             "evidence_due",
             "outcomes_due",
         )
@@ -137,6 +150,11 @@ def _status(row: dict, required: BreachRequired | None, today: datetime.date) ->
             *BREACH_REQUIRED,
             f"Failure to comply on {format_date(required.failed_on)} during a live warning",
             outcomes_due,
+        )
+    if row["undecided_on"]:
+        failed_on = timezone.localdate(row["undecided_on"])
+        return ComplianceStatus(
+            *DECISION_DUE, f"No enforcement action for the failure on {format_date(failed_on)}", outcomes_due
         )
     if row["warned_on"]:
         live_until = rules.warning_live_until(rules.IssuedWarning(row["warned_on"]))

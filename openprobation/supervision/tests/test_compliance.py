@@ -333,6 +333,9 @@ def caseload(alice):
     enforce(appointment(sentence, d(1, 5), "UAAB"), "EA02", d(1, 6))
     appointment(sentence, d(2, 2), "UAAB")
 
+    sentence = person("undecided")
+    appointment(sentence, d(1, 5), "ATTC")
+    appointment(sentence, d(2, 2), "AFTC")  # a first failure, and nobody has decided what to do about it
     sentence = person("warned")
     enforce(appointment(sentence, d(1, 5), "UAAB"), "EA02", d(1, 6))
     appointment(sentence, d(1, 12), "AFTA")  # awaiting evidence too: the warning wins
@@ -371,12 +374,20 @@ def caseload(alice):
             "Failure to comply on 2 February 2026 during a live warning",
             0,
         ),
-        ("warned", "Warning live", "orange", 3, "Live until 5 January 2027", 0),
-        ("awaiting", "Awaiting evidence", "yellow", 4, "Evidence due 9 February 2026", 1),
-        ("outcomes", "Outcome to record", "blue", 5, "2 outcomes to record", 2),
-        ("compliant", "Compliant", "green", 6, "", 0),
-        ("no_order", "No active order", "grey", 7, "", 0),
-        ("nothing", "No active order", "grey", 7, "", 0),
+        (
+            "undecided",
+            "Enforcement decision due",
+            "red",
+            3,
+            "No enforcement action for the failure on 2 February 2026",
+            0,
+        ),
+        ("warned", "Warning live", "orange", 4, "Live until 5 January 2027", 0),
+        ("awaiting", "Awaiting evidence", "yellow", 5, "Evidence due 9 February 2026", 1),
+        ("outcomes", "Outcome to record", "blue", 6, "2 outcomes to record", 2),
+        ("compliant", "Compliant", "green", 7, "", 0),
+        ("no_order", "No active order", "grey", 8, "", 0),
+        ("nothing", "No active order", "grey", 8, "", 0),
     ],
 )
 def test_caseload_status(caseload, name, label, colour, priority, detail, outcomes_due):
@@ -410,7 +421,8 @@ def test_caseload_licence_failure_after_one_warning_is_not_yet_a_recall(alice):
     licence = SentenceFactory(event__person=person, sentence_type=SentenceType.objects.get(code="LIC"))
     enforce(appointment(licence, d(1, 5), "UAAB"), "EA02", d(1, 6))
     appointment(licence, d(2, 2), "UAAB")
-    assert caseload_compliance([person.pk], TODAY, now=NOW)[person.pk].label == "Warning live"
+    # The second failure still needs a decision, but a licence's warning ladder is not used up: no recall yet.
+    assert caseload_compliance([person.pk], TODAY, now=NOW)[person.pk].label == "Enforcement decision due"
 
 
 def test_caseload_queries_do_not_grow_with_the_caseload(caseload, alice, django_assert_max_num_queries):

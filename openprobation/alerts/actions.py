@@ -1,0 +1,106 @@
+"""Raise, escalate and close alerts. Idempotent: one open alert per case, reason and subject."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openprobation.audit.record import record
+
+from .models import Alert, Decision, Severity
+
+
+def raise_alert(person, *, reason: str, owner, due: datetime.date, title: str, summary: str, next_step: str,
+                evidence: dict | None = None, subject_key: str = "", severity: str = Severity.ROUTINE,
+                escalate_to=None, escalation_reason: str = "", by=None) -> tuple[Alert, bool]:
+    """Open an alert, or refresh the open one for the same case, reason and subject.
+
+    Returns (alert, created). A refresh updates the summary and evidence, never lowers the severity,
+    brings the due date forward (never back) and escalates if asked; it never opens a second alert.
+    `by` is the acting user, or None for the system sweep.
+    """
+    if owner is None:
+        raise ValidationError("An alert needs an owner.")
+    with transaction.atomic():
+        existing = (
+            Alert.objects.select_for_update(of=("self",))
+            .filter(person=person, reason=reason, subject_key=subject_key, closed_at__isnull=True)
+            .first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        person=person, reason=reason, subject_key=subject_key, title=title, summary=summary,
+                        next_step=next_step, evidence=evidence or {}, severity=severity, owner=owner, due=due,
+                    )
+            except IntegrityError:
+                # Another sweep raised it between our check and insert: refresh that one instead.
+                return raise_alert(person, reason=reason, owner=owner, due=due, title=title, summary=summary,
+                                   next_step=next_step, evidence=evidence, subject_key=subject_key,
+                                   severity=severity, escalate_to=escalate_to,
+                                   escalation_reason=escalation_reason, by=by)
+            if escalate_to is not None:
+                _escalate(alert, escalate_to, escalation_reason)
+            record("alert_raised", alert, by=by, crn=person.crn, reason=reason, subject=subject_key,
+                   owner=owner.pk, escalated_to=getattr(escalate_to, "pk", None))
+            return alert, True
+        changed = []
+        for field, value in (("title", title), ("summary", summary), ("next_step", next_step),
+                             ("evidence", evidence or {})):
+            if getattr(existing, field) != value:
+                setattr(existing, field, value)
+                changed.append(field)
+        if _rank(severity) > _rank(existing.severity):
+            existing.severity = severity
+            changed.append("severity")
+        if due < existing.due:
+            existing.due = due
+            changed.append("due")
+        if changed:
+            existing.save(update_fields=[*changed, "updated_at"])
+        if escalate_to is not None and existing.escalated_to_id is None:
+            _escalate(existing, escalate_to, escalation_reason)
+            record("alert_escalated", existing, by=by, crn=person.crn, to=escalate_to.pk, why=escalation_reason)
+        return existing, False
+
+
+def _rank(severity: str) -> int:
+    return [Severity.ROUTINE, Severity.HIGH, Severity.CRITICAL].index(severity)
+
+
+def _escalate(alert: Alert, to, reason: str):
+    alert.escalated_to = to
+    alert.escalated_at = timezone.now()
+    alert.escalation_reason = reason
+    alert.save(update_fields=["escalated_to", "escalated_at", "escalation_reason", "updated_at"])
+
+
+def escalate_alert(alert: Alert, *, to, reason: str, by=None) -> Alert:
+    with transaction.atomic():
+        if alert.escalated_to_id is None:
+            _escalate(alert, to, reason)
+            record("alert_escalated", alert, by=by, crn=alert.person.crn, to=to.pk, why=reason)
+    return alert
+
+
+def close_alert(alert: Alert, *, by, decision: str, rationale: str) -> Alert:
+    """Close with a recorded decision and rationale; the decision is kept on the alert and audited."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Select what was decided"})
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": "Explain the decision"})
+    with transaction.atomic():
+        current = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
+        if current.closed_at is not None:
+            raise ValidationError("This alert has already been closed.")
+        current.closed_at = timezone.now()
+        current.closed_by = by
+        current.decision = decision
+        current.rationale = rationale.strip()
+        current.save(update_fields=["closed_at", "closed_by", "decision", "rationale", "updated_at"])
+        record("alert_closed", current, by=by, crn=current.person.crn, reason=current.reason,
+               decision=decision, rationale=current.rationale)
+    alert.refresh_from_db()
+    return alert
