@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_tasks_db",
+    "simple_history",
     "openprobation.core",
     "openprobation.frontend",
     "openprobation.staff",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "openprobation.sentences",
     "openprobation.supervision",
     "openprobation.alerts",
+    "openprobation.interventions",
+    "openprobation.assessments",
+    "openprobation.protection",
     "openprobation.demo",
 ]
 
@@ -74,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "openprobation.urls"
@@ -196,4 +201,10 @@ OPENPROBATION = {
     "SERVICE_NAME": "OpenProbation",
     "CASELOAD_PAGE_SIZE": 100,
     "ACTIVITY_PAGE_SIZE": 50,
+    # The daily sweeps that notice what people miss: each is a function sweep(today) -> dict of counts,
+    # run in this order by `manage.py run_sweeps` and the daily background task.
+    "SWEEPS": [
+        "openprobation.interventions.sweeps.sweep_protective_services",
+        "openprobation.assessments.sweeps.sweep_assessments",
+    ],
 }

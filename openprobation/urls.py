@@ -21,6 +21,11 @@ urlpatterns = [
     path("cases/<str:crn>/", include("openprobation.people.urls")),
     path("cases/<str:crn>/sentence/", include("openprobation.sentences.urls")),
     path("cases/<str:crn>/", include("openprobation.supervision.urls")),
+    path("attention/", include("openprobation.alerts.urls")),
+    path("services/", include("openprobation.interventions.urls")),
+    path("assessments/", include("openprobation.assessments.urls")),
+    path("protection/", include("openprobation.protection.urls")),
+    path("audit/", include("openprobation.audit.urls")),
 ]
 
 handler404 = "openprobation.frontend.views.not_found"
