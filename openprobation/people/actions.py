@@ -115,3 +115,72 @@ def change_main_address(person: Person, *, by, expected_version: int, start_date
                before=str(old) if old else None, after=str(new))
     person.refresh_from_db()
     return new
+
+
+# --- Details recorded about the person: aliases, circumstances, disabilities, contacts, equality data ---
+
+DETAIL_VERBS = {
+    "alias": "alias_added",
+    "circumstance": "circumstance_added",
+    "disability": "disability_added",
+    "adjustment": "adjustment_added",
+    "personal_contact": "personal_contact_added",
+}
+
+
+def _check_dates(start_date, end_date, today):
+    errors = {}
+    if start_date and start_date > today:
+        errors["start_date"] = "The start date must be today or in the past"
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "The end date must be on or after the start date"
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_detail(person: Person, kind: str, *, by, today=None, **fields):
+    """Record an alias, circumstance, disability, adjustment or personal contact for the person."""
+    from .models import Adjustment, Alias, Disability, PersonalCircumstance, PersonalContact
+
+    model = {"alias": Alias, "circumstance": PersonalCircumstance, "disability": Disability,
+             "adjustment": Adjustment, "personal_contact": PersonalContact}[kind]
+    today = today or datetime.date.today()
+    _check_dates(fields.get("start_date"), fields.get("end_date"), today)
+    if kind == "alias":
+        fields.update(search_keys(fields["first_name"], fields["surname"]))
+    if kind == "adjustment" and fields.get("disability") and fields["disability"].person_id != person.pk:
+        raise ValidationError({"disability": "Choose one of this person's disabilities"})
+    with transaction.atomic():
+        detail = model.objects.create(person=person, **fields)
+        record(DETAIL_VERBS[kind], detail, by=by, crn=person.crn, what=str(detail))
+    return detail
+
+
+def end_circumstance(circumstance, *, by, end_date: datetime.date, today=None):
+    today = today or datetime.date.today()
+    if end_date < circumstance.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date"})
+    if end_date > today:
+        raise ValidationError({"end_date": "The end date must be today or in the past"})
+    with transaction.atomic():
+        circumstance.end_date = end_date
+        circumstance.save(update_fields=["end_date"])
+        record("circumstance_ended", circumstance, by=by, crn=circumstance.person.crn, what=str(circumstance),
+               end_date=end_date)
+    return circumstance
+
+
+def update_equality_data(person: Person, *, by, **fields):
+    """Special-category data: the caller has already checked the role (access.access_equality_data)."""
+    from .models import EqualityData
+
+    with transaction.atomic():
+        data, created = EqualityData.objects.get_or_create(person=person)
+        before = {name: getattr(data, name) for name in fields}
+        for name, value in fields.items():
+            setattr(data, name, value)
+        data.save()
+        # The values themselves are special category: the audit records which fields changed, not what to.
+        changed = sorted(name for name, value in fields.items() if before[name] != value)
+        record("equality_data_updated", data, by=by, crn=person.crn, fields=changed)
+    return data
