@@ -4,7 +4,8 @@ alice: the allocated practitioner (PO) of the team "Northwold North";
 bob: a colleague in the same team; carol: a practitioner in another team;
 mandy: the team manager (SPO) of Northwold North; ada: a case administrator;
 pat: an intervention provider user; priya: a public protection partner;
-ian: an inspector; sam: a system administrator.
+ian: an inspector; sam: a system administrator; cody: a court officer in Northwold North;
+dora: the data protection officer.
 """
 
 import pytest
@@ -85,6 +86,16 @@ def sam(db):
 
 
 @pytest.fixture
+def cody(north_team):
+    return _user("cody", "court", north_team, "Cody", "Court")
+
+
+@pytest.fixture
+def dora(db):
+    return _user("dora", "dpo", None, "Dora", "Dataprotection")
+
+
+@pytest.fixture
 def case(alice):
     """A person on a 12-month community order, allocated to alice."""
     from openprobation.people.tests.factories import AddressFactory, PersonFactory
@@ -106,3 +117,52 @@ def alice_client(client, alice):
 def mandy_client(client, mandy):
     client.force_login(mandy)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_with_force_login(request, monkeypatch):
+    """``client.force_login`` skips the password; in tests it skips the second factor too.
+
+    A user who has, or whose role needs, two-factor authentication gets a confirmed authenticator app and
+    a session verified with it, as after a real sign-in. Tests of the second factor itself use the
+    ``password_only_login`` fixture to get Django's plain ``force_login``.
+    """
+    if "password_only_login" in request.fixturenames:
+        return
+    from django.test import Client
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from openprobation.staff.twofactor import is_required_for
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and is_required_for(user):
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def password_only_login():
+    """Ask for this to test two-factor authentication: ``force_login`` then signs in with the password
+    step only, leaving the second factor to the test."""
+    return True
+
+
+@pytest.fixture
+def pat_provider(pat):
+    """pat's organisation: the provider "Hope Mentoring", where pat is a manager who may assign referrals."""
+    from openprobation.interventions.tests.factories import ProviderFactory, ProviderMembershipFactory
+
+    provider = ProviderFactory(code="HOPE", name="Hope Mentoring")
+    ProviderMembershipFactory(user=pat, provider=provider, is_manager=True)
+    return provider

@@ -2,7 +2,9 @@
 
     openprobation demo [--scale small] [--port 8000]   set up a demo database and serve it
     openprobation serve [--port 8000] [--workers 2]     serve with gunicorn (production-style)
-    openprobation worker                                run the background task worker
+    openprobation worker                                run the background task worker (books the daily sweeps)
+    openprobation run_sweeps [--today YYYY-MM-DD]       run the daily sweeps now (cron, or by hand)
+    openprobation rules ogrs3|tier < cases.jsonl        OGRS3 or tier for each JSON line (docs/rules-cli.md)
     openprobation <any manage.py command> ...           e.g. `openprobation migrate`
 """
 
@@ -71,10 +73,31 @@ def serve(argv):
 
 def worker(argv):
     _django()
+    # Book the daily sweeps (protective services, assessments, overdue alerts) unless a run is booked:
+    # each run books the next, so the worker keeps the daily cycle going.
+    _manage("run_sweeps", "--schedule", "-v", "0")
+    # Access events are sealed into the tamper-evident chain every few minutes; each run books the next.
+    from openprobation.audit.tasks import schedule_sealing
+
+    schedule_sealing()
     _manage("db_worker", "--no-reload", "--queue-name", "default", *argv)
 
 
-COMMANDS = {"demo": demo, "serve": serve, "worker": worker}
+def rules(argv):
+    """Pure calculations over JSON Lines on standard input: no database, no Django set-up."""
+    parser = argparse.ArgumentParser(
+        prog="openprobation rules",
+        description="Read one JSON object a line on standard input; write one JSON result a line "
+        "(or {\"error\": ...}). See docs/rules-cli.md.",
+    )
+    parser.add_argument("rule", choices=["ogrs3", "tier"])
+    args = parser.parse_args(argv)
+    from openprobation.assessments.rules.jsonl import run
+
+    return run(args.rule)
+
+
+COMMANDS = {"demo": demo, "serve": serve, "worker": worker, "rules": rules}
 
 
 def main(argv=None):
@@ -84,8 +107,7 @@ def main(argv=None):
         return 0
     command, rest = argv[0], argv[1:]
     if command in COMMANDS:
-        COMMANDS[command](rest)
-        return 0
+        return COMMANDS[command](rest) or 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprobation.settings")
     from django.core.management import execute_from_command_line
 

@@ -6,6 +6,7 @@ key and allowed hosts, and turns on the transport-security settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,16 +31,20 @@ TESTING = os.environ.get("OPENPROBATION_TESTING") == "1"
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    # Fail closed: a missing, short or placeholder key would let anyone forge sessions.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production to a random value of at least 50 characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
 if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
     # Development and tests only: a per-checkout key, never used in production.
     SECRET_KEY = "dev-only-insecure-key-" + str(BASE_DIR)
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production to the service's host names (not *).")
 if not ALLOWED_HOSTS:
-    if PRODUCTION:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -52,6 +57,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "openprobation.core",
     "openprobation.frontend",
     "openprobation.staff",
@@ -74,11 +83,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openprobation.staff.twofactor.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "openprobation.urls"
@@ -122,8 +133,13 @@ LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "caseload:mine"
 LOGOUT_REDIRECT_URL = "sign-in"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before checking the password
+    "openprobation.staff.twofactor.StaffBackend",
+]
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-if TESTING:
+if TESTING and not PRODUCTION:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,6 +174,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Sign-in throttling (django-axes): 5 wrong passwords or security codes for one username from one
+# address locks that pair out for 15 minutes. Keyed on the pair so that a colleague's typos behind a
+# shared office address lock nobody else out, and nobody elsewhere can lock a user out.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the lockout page gives must hold
+AXES_LOCKOUT_CALLABLE = "openprobation.staff.auth_views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+AXES_VERBOSE = False
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The client address is the one our proxies appended to X-Forwarded-For, never REMOTE_ADDR (the proxy).
+    AXES_CLIENT_IP_CALLABLE = "openprobation.staff.twofactor.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 1))
+
+# Two-factor authentication (django-otp, TOTP) with backup codes; see docs/security.md.
+OTP_TOTP_ISSUER = "OpenProbation"
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8... seconds before the next try
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -179,6 +216,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are sent only over HTTPS, to this exact host, and cannot be set by a subdomain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 TASKS = {
     "default": {
@@ -201,10 +241,14 @@ OPENPROBATION = {
     "SERVICE_NAME": "OpenProbation",
     "CASELOAD_PAGE_SIZE": 100,
     "ACTIVITY_PAGE_SIZE": 50,
+    # Roles that must sign in with a second factor; everyone else may turn it on.
+    "TWO_FACTOR_REQUIRED_ROLES": ["spo", "admin", "dpo"],
     # The daily sweeps that notice what people miss: each is a function sweep(today) -> dict of counts,
     # run in this order by `manage.py run_sweeps` and the daily background task.
     "SWEEPS": [
         "openprobation.interventions.sweeps.sweep_protective_services",
         "openprobation.assessments.sweeps.sweep_assessments",
+        "openprobation.protection.sweeps.sweep_registration_reviews",
+        "openprobation.audit.sweeps.seal_access_events_sweep",
     ],
 }

@@ -1,26 +1,23 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from openprobation.people import views as people_views
-from openprobation.staff.forms import SignInForm
+from openprobation.staff import auth_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="caseload:mine", permanent=False), name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="staff/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="sign-in",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-in/", auth_views.sign_in, name="sign-in"),
+    path("sign-out/", auth_views.sign_out, name="sign-out"),
+    path("", include("openprobation.staff.urls_auth")),
     path("caseload/", include("openprobation.staff.urls")),
     path("search/", include("openprobation.people.search_urls")),
     path("people/add/", people_views.add_person, name="add-person"),
     path("cases/<str:crn>/", include("openprobation.people.urls")),
     path("cases/<str:crn>/sentence/", include("openprobation.sentences.urls")),
     path("cases/<str:crn>/", include("openprobation.supervision.urls")),
+    path("cases/<str:crn>/", include("openprobation.access.case_urls")),
+    path("cases/<str:crn>/", include("openprobation.audit.case_urls")),
+    path("access/", include("openprobation.access.urls")),
     path("attention/", include("openprobation.alerts.urls")),
     path("services/", include("openprobation.interventions.urls")),
     path("assessments/", include("openprobation.assessments.urls")),

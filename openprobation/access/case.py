@@ -1,16 +1,72 @@
 """Choke points for reading a case. Every read of a protected record comes through here.
 
-A forbidden case and a missing case look the same to the requester ("not found").
-The access rules themselves are deliberately simple for now: any signed-in staff
-member may read any case. Limited-access lists arrive with the access-control issue;
-they will be enforced here and in `people_visible_to` without touching callers.
+- `access_case(user, crn, part=...)`: the one way a page gets a case. A missing case, a case the role does
+  not reach and a case the user is blocked from all raise the same "not found"; a blocked user also sees the
+  case's configured message. A role that reaches the case but not this part, or may only read it and tried
+  to change it, gets "forbidden". An AccessEvent records every attempt, granted or not.
+- `people_visible_to(user)`: the people a user may see in lists (blocked cases left out).
+- `people_listed_for(user)`: the same people plus blocked ones, each with `access_blocked`, for the lists
+  that show a blocked case as a "Restricted" row with its CRN only (search, caseloads).
+
+The limited-access test is one SQL expression (`blocked_condition`) evaluated inside the query that finds
+the case or the list, so it costs no query of its own and never one per row.
 """
 
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import Http404
+from django.utils import timezone
 
 from openprobation.people.models import EqualityData, Person
 
-from .models import AccessEvent
+from . import permissions
+from .models import AccessEvent, CaseShare, Exclusion, InspectionSample, Restriction, active_on
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RESTRICTED = "Restricted"
+
+
+class Denied(StrEnum):
+    """Why a look was refused, as the AccessEvent records it."""
+
+    NO_SUCH_CASE = "no-such-case"
+    NOT_IN_SCOPE = "not-in-scope"
+    EXCLUDED = "excluded"
+    RESTRICTED = "restricted"
+    ROLE = "role"
+    READ_ONLY = "read-only"
+    INACTIVE = "inactive"
+
+
+class CaseNotFound(Http404):
+    """ "Not found", for a missing and a forbidden case alike; `public_message` is shown on the page."""
+
+    def __init__(self, public_message: str = ""):
+        super().__init__("No case with that CRN was found.")
+        self.public_message = public_message
+
+
+class PartForbidden(PermissionDenied):
+    def __init__(self, public_message: str):
+        super().__init__(public_message)
+        self.public_message = public_message
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What the viewer may do on this case; `access_case` puts it on the person as `person.case_access`."""
+
+    user: object
+    part: str
+
+    def may_read(self, part: str) -> bool:
+        return permissions.may_read_part(self.user, part)
+
+    def may_change(self, part: str | None = None) -> bool:
+        return permissions.may_change_part(self.user, part or self.part)
 
 
 def client_ip(request) -> str | None:
@@ -20,42 +76,143 @@ def client_ip(request) -> str | None:
 
 
 def may_read_cases(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    return permissions.is_signed_in_staff(user)
 
 
-def people_visible_to(user):
-    """The people a user may see in lists and search results."""
-    if not may_read_cases(user):
+# ---------------------------------------------------------------------------
+# Which people: the role's reach, then the limited-access lists.
+
+
+def people_in_scope(user, *, today=None):
+    """Every person the user's role reaches, before the limited-access lists are applied."""
+    if not permissions.is_signed_in_staff(user):
         return Person.objects.none()
-    return Person.objects.all()
+    today = today or timezone.localdate()
+    if permissions.reaches_every_case(user):
+        return Person.objects.all()
+    if permissions.reaches_shared_cases(user):
+        shared = CaseShare.objects.filter(active_on(today), person=OuterRef("pk"), partner=user)
+        return Person.objects.filter(Exists(shared))
+    if permissions.reaches_sampled_cases(user):
+        sampled = InspectionSample.objects.filter(
+            start_date__lte=today, end_date__gt=today, inspectors=user, people=OuterRef("pk")
+        )
+        return Person.objects.filter(Exists(sampled))
+    return Person.objects.none()
 
 
-def access_case(user, crn: str, *, part: str, request=None) -> Person:
-    """Return the person with this CRN if `user` may read it, writing an AccessEvent either way."""
-    crn = (crn or "").strip().upper()
-    person = people_visible_to(user).select_related("practitioner", "team").filter(crn=crn).first()
+def excluded_condition(user, today) -> Exists:
+    return Exists(Exclusion.objects.filter(active_on(today), person=OuterRef("pk"), user=user))
+
+
+def restricted_condition(user, today) -> Q:
+    """A restriction is in force and the user is not on it."""
+    any_restriction = Exists(Restriction.objects.filter(active_on(today), person=OuterRef("pk")))
+    on_the_list = Exists(Restriction.objects.filter(active_on(today), person=OuterRef("pk"), user=user))
+    return Q(any_restriction) & ~Q(on_the_list)
+
+
+def blocked_condition(user, today) -> Q:
+    return Q(excluded_condition(user, today)) | restricted_condition(user, today)
+
+
+def people_visible_to(user, *, today=None):
+    """The people a user may see in lists and search results."""
+    if not permissions.is_signed_in_staff(user):
+        return Person.objects.none()
+    today = today or timezone.localdate()
+    return people_in_scope(user, today=today).exclude(blocked_condition(user, today))
+
+
+def people_listed_for(user, *, today=None):
+    """The user's people including blocked ones, each annotated `access_blocked` (shown as "Restricted")."""
+    if not permissions.is_signed_in_staff(user):
+        return Person.objects.none().annotate(access_blocked=Value(False, output_field=BooleanField()))
+    today = today or timezone.localdate()
+    return people_in_scope(user, today=today).annotate(
+        access_blocked=ExpressionWrapper(blocked_condition(user, today), output_field=BooleanField())
+    )
+
+
+# ---------------------------------------------------------------------------
+# One case.
+
+
+def _record(user, crn, part, request, denied: Denied | None) -> None:
+    if user is None or user.pk is None:
+        return
     AccessEvent.objects.create(
         user=user,
+        role=getattr(user, "role", "")[:20],
         crn=crn[:7],
-        part=part,
-        granted=person is not None,
+        part=part[:40],
+        granted=denied is None,
+        denied_because=str(denied) if denied else "",
         ip_address=client_ip(request),
         path=(request.path[:300] if request is not None else ""),
     )
+
+
+def _find(user, crn, today):
+    return (
+        people_in_scope(user, today=today)
+        .filter(crn=crn)
+        .annotate(
+            lao_excluded=ExpressionWrapper(Q(excluded_condition(user, today)), output_field=BooleanField()),
+            lao_restricted=ExpressionWrapper(restricted_condition(user, today), output_field=BooleanField()),
+        )
+        .select_related("practitioner", "team", "limited_access")
+        .first()
+    )
+
+
+def _blocked_message(person) -> str:
+    messages = getattr(person, "limited_access", None)
+    if messages is None:
+        return ""
+    if person.lao_excluded:
+        return messages.exclusion_message
+    return messages.restriction_message
+
+
+def access_case(user, crn: str, *, part: str, request=None, change: bool = False, today=None) -> Person:
+    """Return the person with this CRN if `user` may read this part (and change it, if `change`).
+
+    Writes one AccessEvent, granted or denied. Raises `CaseNotFound` (404) when the case is missing, beyond
+    the role's reach or blocked by a limited-access list; `PartForbidden` (403) when the role may not read
+    this part, or may only read it and `change` was asked.
+    """
+    crn = (crn or "").strip().upper()
+    today = today or timezone.localdate()
+    if not permissions.is_signed_in_staff(user):
+        _record(user, crn, part, request, Denied.INACTIVE)
+        raise CaseNotFound()
+    person = _find(user, crn, today)
     if person is None:
-        raise Http404("No case with that CRN was found.")
+        exists = Person.objects.filter(crn=crn).exists()
+        _record(user, crn, part, request, Denied.NOT_IN_SCOPE if exists else Denied.NO_SUCH_CASE)
+        raise CaseNotFound()
+    if person.lao_excluded or person.lao_restricted:
+        _record(user, crn, part, request, Denied.EXCLUDED if person.lao_excluded else Denied.RESTRICTED)
+        raise CaseNotFound(_blocked_message(person))
+    if not permissions.may_read_part(user, part):
+        _record(user, crn, part, request, Denied.ROLE)
+        raise PartForbidden("Your role does not give access to this part of the case.")
+    if change and not permissions.may_change_part(user, part):
+        _record(user, crn, part, request, Denied.READ_ONLY)
+        raise PartForbidden("Your role may read this part of the case but not change it.")
+    _record(user, crn, part, request, None)
+    person.case_access = CaseAccess(user=user, part=part)
     return person
 
 
 def access_equality_data(user, person: Person, *, request=None) -> EqualityData | None:
     """Special-category data: only for roles that need it; every read audited separately."""
-    if not user.may_read_special_category:
+    if not permissions.may_read_equality_data(user):
         return None
-    AccessEvent.objects.create(
-        user=user,
-        crn=person.crn,
-        part="equality-data",
-        ip_address=client_ip(request),
-        path=(request.path[:300] if request is not None else ""),
-    )
+    _record(user, person.crn, permissions.EQUALITY_DATA, request, None)
     return EqualityData.objects.filter(person=person).first()
+
+
+def is_change(request) -> bool:
+    return request.method not in SAFE_METHODS

@@ -1,14 +1,19 @@
 """Raise, escalate and close alerts. Idempotent: one open alert per case, reason and subject."""
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openprobation.audit.record import record
 
 from .models import Alert, Decision, Severity
+
+# The activity log entry that shows a closed alert's decision on the case's timeline.
+CLOSED_CONTACT_CODE = "ALRTCL"
 
 
 def raise_alert(person, *, reason: str, owner, due: datetime.date, title: str, summary: str, next_step: str,
@@ -22,6 +27,8 @@ def raise_alert(person, *, reason: str, owner, due: datetime.date, title: str, s
     """
     if owner is None:
         raise ValidationError("An alert needs an owner.")
+    # As it will read back from the database (dates as ISO strings), so an unchanged refresh writes nothing.
+    evidence = json.loads(json.dumps(evidence or {}, cls=DjangoJSONEncoder))
     with transaction.atomic():
         existing = (
             Alert.objects.select_for_update(of=("self",))
@@ -66,8 +73,11 @@ def raise_alert(person, *, reason: str, owner, due: datetime.date, title: str, s
         return existing, False
 
 
-def _rank(severity: str) -> int:
+def severity_rank(severity: str) -> int:
     return [Severity.ROUTINE, Severity.HIGH, Severity.CRITICAL].index(severity)
+
+
+_rank = severity_rank
 
 
 def _escalate(alert: Alert, to, reason: str):
@@ -100,7 +110,57 @@ def close_alert(alert: Alert, *, by, decision: str, rationale: str) -> Alert:
         current.decision = decision
         current.rationale = rationale.strip()
         current.save(update_fields=["closed_at", "closed_by", "decision", "rationale", "updated_at"])
+        logged = _log_decision(current, by=by)
         record("alert_closed", current, by=by, crn=current.person.crn, reason=current.reason,
-               decision=decision, rationale=current.rationale)
+               decision=decision, rationale=current.rationale, contact=logged.pk)
     alert.refresh_from_db()
     return alert
+
+
+def _log_decision(alert: Alert, *, by):
+    """Put the decision on the case's activity log, beside everything else that happened."""
+    from openprobation.supervision.models import Contact, ContactNote, ContactType
+
+    label = Decision(alert.decision).label
+    contact = Contact.objects.create(
+        person=alert.person,
+        contact_type=ContactType.objects.get(code=CLOSED_CONTACT_CODE),
+        starts_at=alert.closed_at,
+        staff=by,
+        team=by.team,
+        description=f"Alert closed: {alert.title}. Decision: {label}"[:200],
+        created_by=by,
+    )
+    ContactNote.objects.create(contact=contact, text=f"Decision: {label}\nRationale: {alert.rationale}",
+                               created_by=by)
+    return contact
+
+
+def escalate_overdue_alerts(today: datetime.date, *, batch_size: int = 1000) -> dict:
+    """Escalate every open alert past its due date to the manager of the case's team (once).
+
+    A fixed number of queries per batch of overdue alerts, plus the audit of each escalation.
+    """
+    from openprobation.core.calendar import format_date
+
+    from .routing import team_managers
+
+    counts = {"overdue": 0, "escalated": 0, "not_escalated": 0}
+    last = 0
+    while True:
+        batch = list(
+            Alert.objects.filter(closed_at__isnull=True, escalated_to__isnull=True, due__lt=today, pk__gt=last)
+            .select_related("person").order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return counts
+        last = batch[-1].pk
+        managers = team_managers({alert.person.team_id for alert in batch})
+        for alert in batch:
+            counts["overdue"] += 1
+            manager = managers.get(alert.person.team_id)
+            if manager is None or manager.pk == alert.owner_id:
+                counts["not_escalated"] += 1  # no manager, or the manager already owns it
+                continue
+            escalate_alert(alert, to=manager, reason=f"Not answered by its due date, {format_date(alert.due)}.")
+            counts["escalated"] += 1

@@ -1,14 +1,59 @@
-"""The one way to write an AuditEvent: `record(verb, obj, by=user, crn=..., **summary)`."""
+"""The one way to write an AuditEvent: `record(verb, obj, by=user, crn=..., **summary)`.
 
+Every action calls it inside its transaction, after its changes. It does two things:
+
+1. makes sure the changed record has a version in its history that matches the database now
+   (``snapshot_if_changed``): ``save()`` and ``create()`` write versions on their own, but an action
+   that changes the row with ``QuerySet.update()`` does not, and this fills that gap;
+2. appends the AuditEvent to the tamper-evident audit chain (``audit.chain``).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .chain import append_audit_event
+from .history import BY_MODEL
 from .models import AuditEvent
 
 
-def record(verb: str, obj, *, by, crn: str = "", **summary) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=by,
-        verb=verb,
-        crn=crn,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        summary=summary,
+def snapshot_if_changed(obj, *, by, reason: str):
+    """Write a version of ``obj`` as it is in the database now, unless its latest version already says so.
+
+    Returns the new historical row, or None. Costs two queries for a versioned record, none otherwise.
+    """
+    tracked = BY_MODEL.get(obj._meta.concrete_model)
+    if tracked is None or obj.pk is None:
+        return None
+    model = tracked.model
+    current = model._default_manager.filter(pk=obj.pk).first()
+    if current is None:
+        return None  # deleted: simple-history wrote the "-" version itself
+    history_model = model.history.model
+    attnames = [field.attname for field in history_model.tracked_fields]
+    latest = (
+        history_model.objects.filter(**{model._meta.pk.attname: obj.pk})
+        .order_by("-history_date", "-history_id")
+        .first()
     )
+    if latest is not None and all(getattr(latest, name) == getattr(current, name) for name in attnames):
+        return None
+    return history_model.objects.create(
+        history_date=timezone.now(),
+        history_type="~",
+        history_user=by if getattr(by, "pk", None) else None,
+        history_change_reason=reason[:100],
+        **{name: getattr(current, name) for name in attnames},
+    )
+
+
+def record(verb: str, obj, *, by, crn: str = "", **summary) -> AuditEvent:
+    with transaction.atomic():
+        snapshot_if_changed(obj, by=by, reason=verb)
+        return append_audit_event(
+            actor=by if getattr(by, "pk", None) else None,
+            verb=verb,
+            crn=crn,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            summary=summary,
+        )

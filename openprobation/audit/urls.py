@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Audit pages outside a case, mounted under /audit/."""
+
+from django.urls import path
+
+from .views import subject_access
 
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("subject-access/", subject_access.subject_access_start, name="subject-access"),
+]

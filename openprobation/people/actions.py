@@ -110,7 +110,8 @@ def change_main_address(person: Person, *, by, expected_version: int, start_date
             old.end_date = start_date - datetime.timedelta(days=1)
             old.save(update_fields=["status", "end_date"])
         new = _add_main_address(current, start_date=start_date, **address)
-        Person.objects.filter(pk=person.pk).update(version=F("version") + 1)
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])  # save(), so the version history has it
         record("main_address_changed", new, by=by, crn=current.crn,
                before=str(old) if old else None, after=str(new))
     person.refresh_from_db()

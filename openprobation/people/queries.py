@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from openprobation.alerts.queries import open_alerts_for_case
+from openprobation.assessments.queries import risk_summary
 from openprobation.sentences.models import Sentence
 from openprobation.supervision.models import Breach, Contact, EnforcementRecord
 
@@ -25,6 +27,7 @@ class Overview:
     last_appointment: Contact | None
     attention: list[AttentionItem] = field(default_factory=list)
     main_address: object = None
+    risk: object = None  # assessments.queries.RiskSummary: RoSH, tier (and a recent change), plan, requests
 
 
 def _d(day: date) -> str:
@@ -98,7 +101,12 @@ def case_overview(person, today: date | None = None) -> Overview:
             f"{breach.get_status_display()} on the {breach.sentence.sentence_type}: breach pack due by {_d(breach.pack_due)}",
             reverse("supervision:compliance", args=[crn]), overdue=breach.pack_due < today,
         ))
+    # Open alerts on the case (protective services at risk, provider concerns, ...): one query.
+    for alert in open_alerts_for_case(person).order_by("due", "-raised_at")[:10]:
+        attention.append(AttentionItem(f"{alert.title}: due by {_d(alert.due)}",
+                                       reverse("alerts:detail", args=[alert.pk]), overdue=alert.due < today))
     if sentences and next_appointment is None:
         attention.append(AttentionItem("No appointment is arranged", reverse("supervision:arrange", args=[crn])))
     main_address = person.addresses.filter(status="main").first()
-    return Overview(sentences, next_appointment, last_appointment, attention, main_address)
+    return Overview(sentences, next_appointment, last_appointment, attention, main_address,
+                    risk=risk_summary(person, today))

@@ -25,7 +25,7 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from openprobation.access.case import people_visible_to
+from openprobation.access.case import RESTRICTED, people_listed_for
 
 from .models import Address, AddressStatus, Alias
 
@@ -202,6 +202,8 @@ class SearchResult:
     practitioner: str
     score: float
     matched_on: str
+    # A case the user is blocked from by a limited-access list: CRN only, "Restricted" everywhere else.
+    restricted: bool = False
 
 
 def search_people(
@@ -213,7 +215,8 @@ def search_people(
     """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query, today=today)
     limit = max(1, min(limit, 200))
-    visible = people_visible_to(user)
+    # Blocked cases stay in the results as "Restricted" rows (see _result), as nDelius and MPOP show them.
+    visible = people_listed_for(user, today=today)
     if parsed.crn:
         people = _with_display_data(visible.filter(crn=parsed.crn))
         return [_result(p, 100, "CRN") for p in people[:1]]
@@ -245,6 +248,11 @@ def _with_display_data(people):
 
 
 def _result(person, score: float, matched_on: str) -> SearchResult:
+    if person.access_blocked:
+        return SearchResult(
+            person_id=person.pk, crn=person.crn, name=RESTRICTED, date_of_birth=None, town=RESTRICTED,
+            practitioner=RESTRICTED, score=round(score, 1), matched_on=RESTRICTED, restricted=True,
+        )
     return SearchResult(
         person_id=person.pk,
         crn=person.crn,

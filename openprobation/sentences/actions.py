@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from simple_history.utils import bulk_update_with_history
 
 from openprobation.audit.record import record
 
@@ -138,9 +139,13 @@ def terminate_sentence(sentence: Sentence, *, by, terminated_on: datetime.date, 
             raise ValidationError("This order or licence has already ended.")
         Sentence.objects.filter(pk=sentence.pk).update(terminated_on=terminated_on, termination_reason=reason.strip(),
                                                        version=F("version") + 1)
-        current.requirements.filter(terminated_on__isnull=True).update(
-            terminated_on=terminated_on, termination_reason=f"Order ended: {reason.strip()}"[:200]
-        )
+        open_requirements = list(current.requirements.filter(terminated_on__isnull=True))
+        for requirement in open_requirements:
+            requirement.terminated_on = terminated_on
+            requirement.termination_reason = f"Order ended: {reason.strip()}"[:200]
+        # With history, so each requirement's version history shows why it ended.
+        bulk_update_with_history(open_requirements, Requirement, ["terminated_on", "termination_reason"],
+                                 default_user=by, default_change_reason="sentence_terminated")
         record("sentence_terminated", current, by=by, crn=current.person.crn, on=terminated_on, reason=reason)
     sentence.refresh_from_db()
     return sentence

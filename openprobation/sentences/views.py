@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from openprobation.access.views import case_for
 from openprobation.people.case_tabs import case_context
+from openprobation.people.stale import is_stale, stale_edit
 from openprobation.people.views import apply_validation_error
 
 from . import actions
@@ -63,14 +65,21 @@ def terminate(request, crn, sentence_id):
     person = case_for(request, crn, part="sentence")
     order = _sentence_of(person, sentence_id)
     form = TerminateForm(request.POST or None, initial={"version": order.version})
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
             actions.terminate_sentence(order, by=request.user, expected_version=form.cleaned_data["version"],
                                        terminated_on=form.cleaned_data["terminated_on"],
                                        reason=form.cleaned_data["reason"])
         except ValidationError as error:
+            if is_stale(error):
+                stale = stale_edit(
+                    request, form, order, what=f"the {order.sentence_type}",
+                    values=lambda s: {"terminated_on": s.terminated_on, "reason": s.termination_reason},
+                    restart_url=request.path, cancel_url=reverse("sentence:index", args=[person.crn]),
+                )
             apply_validation_error(form, error)
         else:
             return redirect("sentence:index", person.crn)
     return render(request, "sentences/form.html", case_context(
-        person, "sentence", form=form, heading=f"End the {order.sentence_type}", order=order))
+        person, "sentence", form=form, heading=f"End the {order.sentence_type}", order=order, stale=stale))

@@ -67,12 +67,19 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Public protection partner"
     INSPECTOR = "inspector", "Quality assurance / inspector"
     ADMIN = "admin", "System administrator"
+    DATA_PROTECTION = "dpo", "Data protection officer"
 
 
 PRACTITIONER_ROLES = frozenset({Role.PROBATION_OFFICER, Role.PROBATION_SERVICES_OFFICER})
 MANAGER_ROLES = frozenset({Role.SENIOR_PROBATION_OFFICER})
 # Roles whose work needs special-category (equality) data; everyone else sees it withheld.
-SPECIAL_CATEGORY_ROLES = frozenset({Role.PROBATION_OFFICER, Role.SENIOR_PROBATION_OFFICER})
+# Why each role is here (or not) is in docs/access.md; access.permissions reads this set.
+SPECIAL_CATEGORY_ROLES = frozenset({
+    Role.PROBATION_OFFICER,
+    Role.PROBATION_SERVICES_OFFICER,
+    Role.SENIOR_PROBATION_OFFICER,
+    Role.INSPECTOR,
+})
 
 
 class User(AbstractUser):

@@ -2,9 +2,10 @@
 
 ``activity_page(person, filters, page=..., now=...)`` returns an ``ActivityPage``: days newest first,
 each day's contacts oldest first, every contact with its compliance tag, notes and enforcement.
-A page costs three queries whatever it holds (the contacts with everything they point at, their notes,
-their enforcement records), and it never counts the whole filtered set: it reads one contact either
-side of the page to know whether there is a next page and whether a day carries over a page break.
+A page costs at most six queries whatever it holds (the contacts; the sentences, requirements and
+rescheduled appointments they point at; their notes; their enforcement records), and it never counts
+the whole filtered set: it reads one contact either side of the page to know whether there is a next
+page and whether a day carries over a page break.
 Contacts come in ``(person, -starts_at)`` index order, so a case with thousands of contacts reads
 only the rows it shows.
 
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field, fields
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+from openprobation.sentences.models import Requirement, Sentence
 
 from .compliance.outcomes import (
     ACCEPTABLE_ABSENCE,
@@ -234,20 +237,21 @@ class ActivityPage:
 
 
 def activity_contacts(person, filters: ActivityFilters, now: datetime.datetime):
-    """The person's contacts matching ``filters``, newest first, with everything an entry shows."""
+    """The person's contacts matching ``filters``, newest first, with everything an entry shows.
+
+    Only four tables are joined to the contacts. PostgreSQL's planning time grows steeply with every
+    outer join: with the sentence, requirement and rescheduled appointment joined too (nine joins), planning
+    the page's query took about a hundred times longer than running it. Those come in with prefetches
+    instead, each a lookup by primary key.
+    """
     return (
         Contact.objects.filter(person=person)
         .filter(filters.condition(now))
-        .select_related(
-            "contact_type",
-            "outcome",
-            "staff",
-            "location",
-            "sentence__sentence_type",
-            "requirement__requirement_type",
-            "rescheduled_to",
-        )
+        .select_related("contact_type", "outcome", "staff", "location")
         .prefetch_related(
+            Prefetch("sentence", queryset=Sentence.objects.select_related("sentence_type")),
+            Prefetch("requirement", queryset=Requirement.objects.select_related("requirement_type")),
+            "rescheduled_to",
             Prefetch(
                 "notes",
                 queryset=ContactNote.objects.select_related("created_by").order_by("created_at", "id"),

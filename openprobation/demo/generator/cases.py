@@ -16,33 +16,63 @@ from .util import weighted
 from .writer import Batch
 
 REALLOCATED_SHARE = 0.1
+# The long-history case: released on a long licence six years ago, in daily contact through approved
+# premises, a hostel and several agencies. Its activity log runs to more than 2,000 entries.
+LONG_HISTORY_DAYS = 6 * 365
+LONG_HISTORY_CONTACT_EVERY_DAYS = 0.7
 
 
 def team_assignments(ctx: TeamContext) -> list[tuple]:
-    """(practitioner or None, forced scenario, forced sentence type) for each of the team's people, in order."""
+    """(practitioner or None, forced scenario, forced sentence type, long history?) for each of the team's
+    people, in order."""
     rng = ctx.rng("assignments")
     allocated = ctx.plan.people - ctx.plan.unallocated
     sizes = caseload_sizes(allocated, ctx.plan.practitioner_roles)
     rows = []
     for practitioner, size in zip(ctx.practitioners, sizes, strict=True):
-        forced = scenarios.FIXED_PRACTITIONER_CASES if practitioner is ctx.fixed_practitioner else []
+        fixed = practitioner is ctx.fixed_practitioner
+        forced = scenarios.FIXED_PRACTITIONER_CASES if fixed else []
         for position in range(size):
             scenario, code = forced[position] if position < len(forced) else (None, None)
-            rows.append((practitioner, scenario, code))
+            if fixed and position == len(forced) and ctx.run.long_history:
+                rows.append((practitioner, scenarios.COMPLIANT, "LIC", True))
+            else:
+                rows.append((practitioner, scenario, code, False))
     rng.shuffle(rows)
     # Unallocated cases are the newest: they wait at the end of the team's list.
-    rows += [(None, None, None)] * ctx.plan.unallocated
+    rows += [(None, None, None, False)] * ctx.plan.unallocated
     return rows
 
 
 def build_team(ctx: TeamContext) -> Batch:
     batch = Batch()
-    for offset, (practitioner, scenario, code) in enumerate(team_assignments(ctx)):
-        build_case(ctx, ctx.plan.first_person + offset, practitioner, scenario, code, batch)
+    for offset, (practitioner, scenario, code, long_history) in enumerate(team_assignments(ctx)):
+        build_case(ctx, ctx.plan.first_person + offset, practitioner, scenario, code, batch, long_history)
+    for offset in range(ctx.plan.closed):
+        build_closed_case(ctx, ctx.plan.first_closed + offset, batch)
     return batch
 
 
-def build_case(ctx: TeamContext, index: int, practitioner, scenario, code, batch: Batch) -> None:
+def build_closed_case(ctx: TeamContext, index: int, batch: Batch) -> None:
+    """Someone supervised years ago whose orders have all ended: found by search, allocated to nobody.
+
+    Their supervision ended before the contact history begins, so they have no contacts.
+    """
+    rng = ctx.rng("closed", index)
+    person = build_person(ctx, index, rng, licence=False)
+    batch.people.append(person)
+    earlier = rng.random() < 0.3  # and an order before that one
+    convicted = build_previous_event(ctx, person, 1 + earlier, ctx.run.today - timedelta(days=400), rng, batch)
+    first = convicted
+    if earlier:
+        first = build_previous_event(ctx, person, 1, convicted - timedelta(days=400), rng, batch)
+    fit_to_conviction(person, index, first, rng)
+    add_personal_details(ctx, person, batch, rng, since=convicted)
+
+
+def build_case(
+    ctx: TeamContext, index: int, practitioner, scenario, code, batch: Batch, long_history: bool = False
+) -> None:
     run = ctx.run
     rng = ctx.rng("case", index)
     forced = code is not None
@@ -55,11 +85,13 @@ def build_case(ctx: TeamContext, index: int, practitioner, scenario, code, batch
     else:
         scenario = scenario or weighted(rng, scenarios.WEIGHTS[code])
         ages = (scenarios.MIN_AGE_DAYS[scenario], OLDEST_START_DAYS)
+    if long_history:
+        ages = (LONG_HISTORY_DAYS, LONG_HISTORY_DAYS)
 
     previous_events = 1 if rng.random() < 0.25 else 0
     person = build_person(ctx, index, rng, licence=code in {"LIC", "PSS"})
     batch.people.append(person)
-    plan = build_current_sentence(ctx, person, previous_events + 1, code, ages, rng, batch)
+    plan = build_current_sentence(ctx, person, previous_events + 1, code, ages, rng, batch, long=long_history)
     first_conviction = plan.event.conviction_date
     if previous_events:
         first_conviction = build_previous_event(ctx, person, 1, first_conviction, rng, batch)
@@ -74,7 +106,8 @@ def build_case(ctx: TeamContext, index: int, practitioner, scenario, code, batch
     if scenario == scenarios.RECALL:
         horizon = run.today - timedelta(days=1)  # recall requested: no further appointments are booked
 
-    timeline = Timeline(ctx, plan, person, rng, staff_on, horizon)
+    history_start = plan.start if long_history else run.history_start
+    timeline = Timeline(ctx, plan, person, rng, staff_on, horizon, history_start=history_start)
     timeline.schedule()
     timeline.record_outcomes()
     timeline.settle_requirements()
@@ -83,7 +116,12 @@ def build_case(ctx: TeamContext, index: int, practitioner, scenario, code, batch
 
     contacts = ContactBuilder(ctx, plan, person, batch, rng)
     contacts.appointments(timeline.appts)
-    contacts.communications(since=max(plan.start, run.history_start), staff_on=staff_on)
+    if long_history:
+        contacts.communications(
+            since=plan.start, staff_on=staff_on, every_days=LONG_HISTORY_CONTACT_EVERY_DAYS, spread=0.05
+        )
+    else:
+        contacts.communications(since=max(plan.start, run.history_start), staff_on=staff_on)
     enforce(ctx, plan, timeline.appts, contacts, rng, batch)
 
 

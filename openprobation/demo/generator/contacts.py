@@ -7,7 +7,9 @@ from datetime import timedelta
 from openprobation.supervision.models import Contact, ContactNote
 
 from . import vocab
+from .rows import ContactRow, NoteRow
 from .util import at, weighted
+from .writer import BOOKED_AHEAD, NOTE_WRITTEN_AFTER
 
 COMMUNICATION_TYPES = [
     ("CTOB", 25),
@@ -27,25 +29,41 @@ class ContactBuilder:
         self.run = ctx.run
         self.types = ctx.run.ref.contact_types
         self.outcomes = ctx.run.ref.outcomes
+        self.ids = ctx.run.ids
+        self.now = ctx.run.now
+        # The same for every contact of the case.
+        self.common = {"person_id": person.id, "sentence_id": plan.sentence.id, "team_id": ctx.team.id}
+        self.office_id = ctx.office.id
 
-    def _contact(self, *, code, starts_at, minutes, staff, **fields) -> Contact:
+    def _contact(self, *, code, starts_at, minutes, staff, **fields) -> ContactRow:
+        """A Contact row as the supervision actions would have saved it, created when it was booked or made."""
         contact_type = self.types[code]
-        return Contact(
-            person=self.person,
-            sentence=self.plan.sentence,
-            contact_type=contact_type,
+        # Appointments were booked ahead; other contacts are recorded as they happen.
+        created_at = min(starts_at - BOOKED_AHEAD, self.now) if contact_type.attendance else starts_at
+        return ContactRow(
+            id=self.ids.next(Contact),
+            contact_type_id=contact_type.id,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=minutes) if minutes else None,
-            location=self.ctx.office if contact_type.location_required else None,
-            staff=staff,
-            team=self.ctx.team,
-            created_by=staff,
+            location_id=self.office_id if contact_type.location_required else None,
+            staff_id=staff.id,
+            created_at=created_at,
+            created_by_id=staff.id,
+            contact_type=contact_type,  # not a column: kept for the log entries that describe this contact
+            **self.common,
             **fields,
         )
 
     def note(self, contact, text, *, sensitive=False, by=None):
         self.batch.notes.append(
-            ContactNote(contact=contact, text=text, sensitive=sensitive, created_by=by or contact.staff)
+            NoteRow(
+                id=self.ids.next(ContactNote),
+                contact_id=contact.id,
+                text=text,
+                sensitive=sensitive,
+                created_at=(contact.ends_at or contact.starts_at) + NOTE_WRITTEN_AFTER,
+                created_by_id=by.id if by is not None else contact.staff_id,
+            )
         )
 
     def appointments(self, appts) -> None:
@@ -65,15 +83,15 @@ class ContactBuilder:
                 starts_at=starts_at,
                 minutes=appt.minutes,
                 staff=appt.staff,
-                requirement=appt.requirement,
+                requirement_id=appt.requirement.id if appt.requirement is not None else None,
                 description=appt.description,
                 sensitive=appt.sensitive,
                 series=appt.series,
-                outcome=outcome,
+                outcome_id=outcome.id if outcome is not None else None,
                 outcome_recorded_at=recorded_at,
-                outcome_recorded_by=appt.staff if outcome else None,
+                outcome_recorded_by_id=appt.staff.id if outcome else None,
                 evidence_due=appt.evidence_due,
-                rescheduled_to=appt.moved_to.contact if appt.moved_to else None,
+                rescheduled_to_id=appt.moved_to.contact.id if appt.moved_to else None,
                 reschedule_requested_by=appt.requested_by,
                 reschedule_reason=appt.reason,
             )
@@ -82,12 +100,13 @@ class ContactBuilder:
             if appt.note:
                 self.note(contact, appt.note, sensitive=appt.note_sensitive)
 
-    def communications(self, *, since, staff_on) -> None:
+    def communications(self, *, since, staff_on, every_days: float = 21, spread: float = 0.4) -> None:
+        """Calls, texts, emails, letters and contacts with professionals: one every ``every_days`` or so."""
         rng, today = self.rng, self.run.today
         span = (today - since).days
         if span <= 1:
             return
-        for _ in range(round(span / 21 * rng.uniform(0.6, 1.4))):
+        for _ in range(round(span / every_days * rng.uniform(1 - spread, 1 + spread))):
             day = since + timedelta(days=rng.randrange(span))
             if not self.run.cal.is_working_day(day):
                 continue
@@ -114,7 +133,7 @@ class ContactBuilder:
             elif rng.random() < 0.85:
                 self.note(contact, f"{description}. {rng.choice(vocab.SESSION_PLANS)}")
 
-    def system(self, code, day, staff, description, *, after, note="") -> Contact:
+    def system(self, code, day, staff, description, *, after, note="") -> ContactRow:
         """An enforcement entry in the activity log (not an appointment, so no outcome).
 
         It is logged on ``day``, never before the contact it answers (``after``).

@@ -15,6 +15,7 @@ from openprobation.core.calendar import WorkingDayCalendar, default_calendar
 
 from .plan import TeamPlan
 from .reference import Reference
+from .rows import IdAllocator
 from .util import at, stable_int
 
 POOL_SIZES = {"male": 700, "female": 700, "surname": 1800, "street": 900}
@@ -67,15 +68,39 @@ class RunContext:
     unusable_hash: str
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(settings.TIME_ZONE))
     cal: WorkingDayCalendar = field(default_factory=default_calendar)
+    ids: IdAllocator = field(default_factory=IdAllocator)  # every generated row's primary key
+    long_history: bool = False  # give the fixed practitioner a case with years of daily contact
 
-    @property
+    @functools.cached_property
     def now(self) -> datetime:
         """The moment the demo is 'taken': early on the morning of ``today``."""
         return at(self.today, 8, 0, self.tz)
 
-    @property
+    @functools.cached_property
     def history_start(self) -> date:
         return self.today - timedelta(days=round(self.history_months * 30.44))
+
+    def __post_init__(self):
+        # Builders ask whether a day is a working day hundreds of times per case: remember the answers.
+        self.cal = MemoCalendar(self.cal)
+
+
+class MemoCalendar:
+    """A working-day calendar that remembers `is_working_day`; everything else goes to the calendar."""
+
+    def __init__(self, calendar: WorkingDayCalendar):
+        self._calendar = calendar
+        self._working: dict[date, bool] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        try:
+            return self._working[day]
+        except KeyError:
+            answer = self._working[day] = self._calendar.is_working_day(day)
+            return answer
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
 
 
 @dataclass

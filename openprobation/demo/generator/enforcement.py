@@ -18,6 +18,7 @@ from openprobation.supervision.actions.outcomes import enforcement_summary
 from openprobation.supervision.models import Breach, EnforcementRecord
 
 from . import vocab
+from .rows import BreachRow, EnforcementRow
 
 WARNING_KINDS = {
     "EA02": rules.WarningKind.FIRST,
@@ -138,7 +139,7 @@ class Enforcer:
         )
         self.history.review_opened_on = appt.day
 
-    def take(self, appt, code: str, decided_on: date, *, concluded: bool = False) -> EnforcementRecord:
+    def take(self, appt, code: str, decided_on: date, *, concluded: bool = False) -> EnforcementRow:
         action = self.run.ref.actions[code]
         due = rules.due_dates_for_action(code, decided_on, self.run.cal)
         if action.starts_breach and "breach_pack_due" not in due:  # a recall request (EA11) as well
@@ -146,12 +147,13 @@ class Enforcer:
         rationale = RATIONALES.get(code, "")
         if code == "IBR":
             rationale = self.rng.choice(vocab.BREACH_RATIONALES)
-        record = EnforcementRecord(
-            contact=appt.contact,
-            sentence=self.plan.sentence,
-            action=action,
+        record = EnforcementRow(
+            id=self.run.ids.next(EnforcementRecord),
+            contact_id=appt.contact.id,
+            sentence_id=self.plan.sentence.id,
+            action_id=action.id,
             decided_on=decided_on,
-            decided_by=appt.staff,
+            decided_by_id=appt.staff.id,
             rationale=rationale,
             response_due=due.get("response_due"),
             breach_pack_due=due.get("breach_pack_due"),
@@ -159,7 +161,7 @@ class Enforcer:
         self.batch.enforcement.append(record)
         summary = enforcement_summary(action, record)
         when = format_date(appt.day)
-        self.contacts.system(
+        logged = self.contacts.system(
             "ENFA",
             decided_on,
             appt.staff,
@@ -167,6 +169,7 @@ class Enforcer:
             after=appt.contact.ends_at,
             note=rationale,
         )
+        record.created_at = logged.starts_at  # recorded when the log entry was made
         self.contacts.note(
             appt.contact,
             f"Enforcement action: {summary}" + (f"\nRationale: {rationale}" if rationale else ""),
@@ -179,13 +182,13 @@ class Enforcer:
             self._start_breach(appt, decided_on, record.breach_pack_due, rationale, concluded=concluded)
         return record
 
-    def _withdraw(self, appt, warning: EnforcementRecord) -> None:
+    def _withdraw(self, appt, warning: EnforcementRow) -> None:
         """The person's evidence showed the absence was acceptable: outcome changed, warning withdrawn."""
         withdrawn_on = min(
             warning.decided_on + timedelta(days=self.rng.randint(3, 10)), self.run.today - timedelta(days=1)
         )
         appt.outcome = "AAME"
-        appt.contact.outcome = self.run.ref.outcomes["AAME"]
+        appt.contact.outcome_id = self.run.ref.outcomes["AAME"].id
         self.history.failure_dates.remove(appt.day)
         self.contacts.note(
             appt.contact, f"Outcome changed to an acceptable absence. {vocab.WITHDRAWAL_RATIONALE}"
@@ -218,15 +221,16 @@ class Enforcer:
                 status = Breach.Status.SUMMONS
             elif waited >= 5:
                 status = Breach.Status.PACK_REQUESTED
-        breach = Breach(
-            sentence=self.plan.sentence,
-            triggered_by=appt.contact,
+        breach = BreachRow(
+            id=self.run.ids.next(Breach),
+            sentence_id=self.plan.sentence.id,
+            triggered_by_id=appt.contact.id,
             status=status,
             started_on=started_on,
             pack_due=pack_due,
             ended_on=ended,
             rationale=rationale,
-            initiated_by=appt.staff,
+            initiated_by_id=appt.staff.id,
         )
         self.batch.breaches.append(breach)
         self.history.breaches.append(breach)

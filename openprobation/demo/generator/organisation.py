@@ -27,7 +27,7 @@ FIXED_SIGN_INS = [
     ("admin", Role.ADMIN, False),
 ]
 # One user of each role that belongs to no team.
-OTHER_ROLES = [Role.COURT_OFFICER, Role.PROVIDER, Role.PARTNER, Role.INSPECTOR]
+OTHER_ROLES = [Role.COURT_OFFICER, Role.PROVIDER, Role.PARTNER, Role.INSPECTOR, Role.DATA_PROTECTION]
 
 
 @dataclass
@@ -37,6 +37,7 @@ class TeamStaff:
     practitioners: list = field(default_factory=list)
     manager: User | None = None
     case_admins: list = field(default_factory=list)
+    others: list = field(default_factory=list)  # staff of a team that holds no cases
 
 
 def _upsert(model, rows, fields):
@@ -158,17 +159,22 @@ def build_staff(
                 "practitioner",
                 fixed=is_fixed,
             )
-        username, first, last = names.person()
-        add(
-            "caseadmin" if first_team else username,
-            first,
-            last,
-            Role.CASE_ADMINISTRATOR,
-            code,
-            f"{code}A",
-            "case_admin",
-            fixed=first_team,
-        )
+        for n in range(1, team_plan.case_admins + 1):
+            username, first, last = names.person()
+            is_fixed = first_team and n == 1
+            add(
+                "caseadmin" if is_fixed else username,
+                first,
+                last,
+                Role.CASE_ADMINISTRATOR,
+                code,
+                f"{code}A" if n == 1 else f"{code}A{n}",
+                "case_admin",
+                fixed=is_fixed,
+            )
+        for n, role in enumerate(team_plan.support_roles, start=1):
+            username, first, last = names.person()
+            add(username, first, last, role, code, f"{code}{n:02d}", "other")
     region_code = plan.regions[0][0]
     for n, role in enumerate(OTHER_ROLES, start=1):
         username, first, last = names.person()
@@ -210,6 +216,8 @@ def build_staff(
             by_team[team_code].practitioners.append(stored)
         elif part == "case_admin":
             by_team[team_code].case_admins.append(stored)
+        elif part == "other" and team_code:
+            by_team[team_code].others.append(stored)
     return by_team, {username: saved[username] for username in fixed}
 
 

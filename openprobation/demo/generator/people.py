@@ -22,7 +22,7 @@ from openprobation.people.models import (
 from openprobation.people.search import search_keys
 from openprobation.sentences.rules import add_months
 
-from . import vocab
+from . import rows, vocab
 from .context import TeamContext
 from .util import crn, email_local, phone, pnc, postcode, weighted
 
@@ -47,6 +47,7 @@ def build_person(ctx: TeamContext, index: int, rng: random.Random, *, licence: b
     if rng.random() < 0.5:
         email = f"{email_local(first, surname)}{rng.randint(1, 99)}@{rng.choice(vocab.EMAIL_DOMAINS)}"
     return Person(
+        id=run.ids.next(Person),
         crn=crn(index),
         first_name=first,
         middle_names=middle,
@@ -85,10 +86,11 @@ def add_personal_details(
     """Everything hanging off the person record. ``since`` is when supervision began."""
     _aliases(ctx, person, batch, rng)
     _addresses(ctx, person, batch, rng, since=since, no_fixed_abode=no_fixed_abode)
-    _circumstances(person, batch, rng, since=since)
-    _disabilities(person, batch, rng)
+    ids = ctx.run.ids
+    _circumstances(ids, person, batch, rng, since=since)
+    _disabilities(ids, person, batch, rng)
     _personal_contacts(ctx, person, batch, rng)
-    batch.equality.append(_equality(person, rng))
+    batch.equality.append(_equality(ids, person, rng))
 
 
 def _aliases(ctx, person, batch, rng):
@@ -103,8 +105,9 @@ def _aliases(ctx, person, batch, rng):
             else None
         )
         batch.aliases.append(
-            Alias(
-                person=person,
+            rows.AliasRow(
+                id=ctx.run.ids.next(Alias),
+                person_id=person.id,
                 first_name=first,
                 surname=surname,
                 date_of_birth=born,
@@ -128,8 +131,9 @@ def _addresses(ctx, person, batch, rng, *, since, no_fixed_abode):
     if no_fixed_abode if no_fixed_abode is not None else homeless:
         main_start = today - timedelta(days=rng.randrange(7, 200))
         batch.addresses.append(
-            Address(
-                person=person,
+            rows.AddressRow(
+                id=ctx.run.ids.next(Address),
+                person_id=person.id,
                 status=AddressStatus.MAIN,
                 no_fixed_abode=True,
                 postcode=NO_FIXED_ABODE_POSTCODE,
@@ -141,8 +145,9 @@ def _addresses(ctx, person, batch, rng, *, since, no_fixed_abode):
     else:
         line_1, line_2 = _street_address(ctx, rng)
         batch.addresses.append(
-            Address(
-                person=person,
+            rows.AddressRow(
+                id=ctx.run.ids.next(Address),
+                person_id=person.id,
                 status=AddressStatus.MAIN,
                 line_1=line_1,
                 line_2=line_2,
@@ -158,8 +163,9 @@ def _addresses(ctx, person, batch, rng, *, since, no_fixed_abode):
         start = end - timedelta(days=rng.randrange(90, 1500))
         line_1, line_2 = _street_address(ctx, rng)
         batch.addresses.append(
-            Address(
-                person=person,
+            rows.AddressRow(
+                id=ctx.run.ids.next(Address),
+                person_id=person.id,
                 status=AddressStatus.PREVIOUS,
                 line_1=line_1,
                 line_2=line_2,
@@ -174,7 +180,7 @@ def _addresses(ctx, person, batch, rng, *, since, no_fixed_abode):
         end = start - timedelta(days=1)
 
 
-def _circumstances(person, batch, rng, *, since):
+def _circumstances(ids, person, batch, rng, *, since):
     types = ["Employment", "Accommodation"] + rng.sample(
         ["Benefits", "Relationships", "Dependants"], k=rng.randint(0, 2)
     )
@@ -186,8 +192,9 @@ def _circumstances(person, batch, rng, *, since):
         start = since - timedelta(days=rng.randrange(0, 900))
         ended = rng.random() < 0.15
         batch.circumstances.append(
-            PersonalCircumstance(
-                person=person,
+            rows.PersonalCircumstanceRow(
+                id=ids.next(PersonalCircumstance),
+                person_id=person.id,
                 type=kind,
                 subtype=weighted(rng, vocab.CIRCUMSTANCES[kind]),
                 start_date=start,
@@ -197,18 +204,19 @@ def _circumstances(person, batch, rng, *, since):
         )
 
 
-def _disabilities(person, batch, rng):
+def _disabilities(ids, person, batch, rng):
     if rng.random() >= 0.2:
         return
     for kind in rng.sample(sorted(vocab.DISABILITIES), k=1 if rng.random() < 0.85 else 2):
         start = person.date_of_birth + timedelta(days=rng.randrange(365 * 5, 365 * 18))
-        disability = Disability(person=person, type=kind, start_date=start)
+        disability = rows.DisabilityRow(id=ids.next(Disability), person_id=person.id, type=kind, start_date=start)
         batch.disabilities.append(disability)
         if rng.random() < 0.75:
             batch.adjustments.append(
-                Adjustment(
-                    person=person,
-                    disability=disability,
+                rows.AdjustmentRow(
+                    id=ids.next(Adjustment),
+                    person_id=person.id,
+                    disability_id=disability.id,
                     type=rng.choice(vocab.DISABILITIES[kind]),
                     start_date=start + timedelta(days=rng.randrange(30, 3000)),
                 )
@@ -225,8 +233,9 @@ def _personal_contacts(ctx, person, batch, rng):
 
     relative = f"{pools.first_name(rng, rng.choice('MF'))} {person.surname if rng.random() < 0.6 else rng.choice(pools.surname)}"
     batch.personal_contacts.append(
-        PersonalContact(
-            person=person,
+        rows.PersonalContactRow(
+            id=ctx.run.ids.next(PersonalContact),
+            person_id=person.id,
             relationship=rng.choice([Relationship.NEXT_OF_KIN, Relationship.FAMILY, Relationship.EMERGENCY]),
             name=relative,
             phone=phone(rng, mobile=True),
@@ -236,8 +245,9 @@ def _personal_contacts(ctx, person, batch, rng):
     if rng.random() < 0.6:
         surgery = rng.choice(pools.street).split()[0]
         batch.personal_contacts.append(
-            PersonalContact(
-                person=person,
+            rows.PersonalContactRow(
+                id=ctx.run.ids.next(PersonalContact),
+                person_id=person.id,
                 relationship=Relationship.GP,
                 name=f"Dr {rng.choice(pools.surname)}, {surgery} Surgery",
                 phone=phone(rng, mobile=False),
@@ -247,8 +257,9 @@ def _personal_contacts(ctx, person, batch, rng):
     if rng.random() < 0.35:
         firm = f"{rng.choice(pools.surname)} & {rng.choice(pools.surname)} Solicitors"
         batch.personal_contacts.append(
-            PersonalContact(
-                person=person,
+            rows.PersonalContactRow(
+                id=ctx.run.ids.next(PersonalContact),
+                person_id=person.id,
                 relationship=Relationship.SOLICITOR,
                 name=firm,
                 phone=phone(rng, mobile=False),
@@ -257,8 +268,9 @@ def _personal_contacts(ctx, person, batch, rng):
         )
     if rng.random() < 0.08:
         batch.personal_contacts.append(
-            PersonalContact(
-                person=person,
+            rows.PersonalContactRow(
+                id=ctx.run.ids.next(PersonalContact),
+                person_id=person.id,
                 relationship=Relationship.SOCIAL_WORKER,
                 name=f"{pools.first_name(rng, 'F')} {rng.choice(pools.surname)} (Children's services)",
                 phone=phone(rng, mobile=False),
@@ -267,14 +279,15 @@ def _personal_contacts(ctx, person, batch, rng):
         )
 
 
-def _equality(person, rng) -> EqualityData:
+def _equality(ids, person, rng) -> EqualityData:
     british = rng.random() < 0.87
     if british:
         nationality, language, immigration = "British", "English", ""
     else:
         nationality, language, immigration = rng.choice(vocab.NATIONALITIES)
-    return EqualityData(
-        person=person,
+    return rows.EqualityDataRow(
+        id=ids.next(EqualityData),
+        person_id=person.id,
         ethnicity=weighted(rng, vocab.ETHNICITIES),
         religion=weighted(rng, vocab.RELIGIONS),
         sexual_orientation=weighted(rng, vocab.SEXUAL_ORIENTATIONS),

@@ -23,6 +23,24 @@ CASELOAD_PER_PRACTITIONER = 55
 UNALLOCATED_SHARE = 0.008
 PO_WEIGHT, PSO_WEIGHT = 1.1, 0.9
 PEOPLE_PER_PRACTITIONER = 60
+# A national demo also has the delivery units' teams that hold no cases, so the organisation has its
+# real shape (about 1,000 teams and 20,000 staff): (name, roles of the staff under the team's SPO).
+SUPPORT_TEAMS = (
+    ("Courts", (("court", 10), ("pso", 8), ("case_admin", 3))),
+    ("Unpaid Work", (("pso", 35), ("case_admin", 3))),
+    ("Interventions", (("po", 6), ("pso", 22), ("case_admin", 3))),
+    ("Approved Premises", (("po", 6), ("pso", 26), ("case_admin", 3))),
+)
+NATIONAL_CASE_ADMINS = 3  # per case-holding team, when the demo spans regions
+# Closed cases (people whose last order ended years ago) per active person, for the named scales.
+CLOSED_SHARE = {"small": 0.0, "medium": 0.0, "national": 0.3}
+
+
+def closed_for_scale(scale: str | int) -> int:
+    """How many closed cases a named scale adds to its active ones (none for a plain number)."""
+    if isinstance(scale, int) or str(scale).isdigit():
+        return 0
+    return round(SCALES[scale] * CLOSED_SHARE.get(scale, 0.0))
 
 
 def people_for_scale(scale: str | int) -> int:
@@ -49,6 +67,10 @@ class TeamPlan:
     first_person: int  # index of the team's first person in the whole demo: CRNs follow from it
     practitioner_roles: tuple[str, ...]  # "po" / "pso", in staff order
     unallocated: int
+    closed: int = 0  # people whose supervision ended years ago, last held by this team
+    first_closed: int = 0  # index of the team's first closed case: CRNs follow from it
+    support_roles: tuple[str, ...] = ()  # staff of a team that holds no cases, under its SPO
+    case_admins: int = 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,26 @@ class OrganisationPlan:
     delivery_units: list[DeliveryUnitPlan] = field(default_factory=list)
     offices: list[OfficePlan] = field(default_factory=list)
     teams: list[TeamPlan] = field(default_factory=list)
+    support: list[TeamPlan] = field(default_factory=list)  # also in `teams`, at the end
+
+    def support_teams_for(self, unit_code: str, town: str, area: str, office_code: str) -> None:
+        for number, (name, roles) in enumerate(SUPPORT_TEAMS, start=1):
+            self.support.append(
+                TeamPlan(
+                    code=f"{unit_code}S{number}",
+                    name=f"{town} {name}",
+                    town=town,
+                    postcode_area=area,
+                    delivery_unit_code=unit_code,
+                    office_code=office_code,
+                    people=0,
+                    first_person=0,
+                    practitioner_roles=(),
+                    unallocated=0,
+                    support_roles=tuple(role for role, count in roles for _ in range(count)),
+                    case_admins=0,
+                )
+            )
 
 
 def town_names(count: int) -> list[str]:
@@ -127,14 +169,17 @@ def practitioner_roles(team_people: int, rng: random.Random, *, first_team: bool
     return tuple(["po"] * pos + ["pso"] * (count - pos))
 
 
-def plan_organisation(people: int, seed: int) -> OrganisationPlan:
+def plan_organisation(people: int, seed: int, *, closed: int = 0) -> OrganisationPlan:
     rng = random.Random(f"{seed}:organisation")
     team_count = max(1, round(people / PEOPLE_PER_TEAM))
     region_count = 1 if people <= SINGLE_REGION_LIMIT else len(vocab.REGION_NAMES)
+    national = region_count > 1
     plan = OrganisationPlan(people=people, regions=vocab.REGION_NAMES[:region_count])
 
     teams_by_region = split_evenly(team_count, region_count)
     people_by_team = split_evenly(people, team_count)
+    closed_by_team = split_evenly(closed, team_count)
+    first_closed = people
     unit_counts = [max(min(2, n), math.ceil(n / TEAMS_PER_DELIVERY_UNIT)) for n in teams_by_region]
     towns = town_names(sum(unit_counts))
     areas = postcode_areas(towns)
@@ -180,10 +225,19 @@ def plan_organisation(people: int, seed: int) -> OrganisationPlan:
                         practitioner_roles=practitioner_roles(team_people, rng, first_team=team_index == 0),
                         # A few new cases per team wait for allocation; very small runs allocate everyone.
                         unallocated=min(team_people // 20, max(1, round(team_people * UNALLOCATED_SHARE))),
+                        closed=closed_by_team[team_index],
+                        first_closed=first_closed,
+                        case_admins=NATIONAL_CASE_ADMINS if national else 1,
                     )
                 )
                 first_person += team_people
+                first_closed += closed_by_team[team_index]
                 team_index += 1
+            if national:
+                plan.support_teams_for(unit_code, town, areas[town], office_codes[0])
+    # Teams that hold no cases come after the case-holding ones, so team order (and every CRN) is the
+    # same with or without them.
+    plan.teams += plan.support
     return plan
 
 

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from openprobation.audit.record import record
 from openprobation.staff.models import Region
 
+from .assessments import build_assessments
 from .cases import build_team
 from .context import NamePools, RunContext, TeamContext
 from .errors import DemoDataExists
-from .organisation import build_organisation, build_staff
-from .plan import people_for_scale, plan_organisation
+from .interventions import build_interventions
+from .organisation import OTHER_ROLES, build_organisation, build_staff
+from .plan import closed_for_scale, people_for_scale, plan_organisation
 from .reference import Reference
+from .registrations import build_registrations
 from .reset import delete_domain_data, domain_data_exists
-from .writer import write
+from .writer import Batch, Writer, deferred_indexes
+
+# From this many people on PostgreSQL, the load runs as one transaction with the indexes built at the end.
+BULK_LOAD_PEOPLE = 20_000
+# Demos this big give the fixed practitioner a case with an activity log of more than 2,000 entries.
+LONG_HISTORY_PEOPLE = 1_000
 
 # Printed by the command and the README; only these accounts can sign in.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (a published demo password, never used in production data)
@@ -31,10 +41,12 @@ class Result:
     people: int
     seed: int
     today: date
+    closed: int = 0
     counts: Counter = field(default_factory=Counter)
     sign_ins: dict = field(default_factory=dict)  # username -> User
     seconds: float = 0.0
     deleted_people: int = 0
+    timings: dict = field(default_factory=dict)  # seconds spent building, writing, indexing, vacuuming
 
 
 def generate(
@@ -45,14 +57,21 @@ def generate(
     history_months: int = 12,
     reset: bool = False,
     progress=None,
+    bulk: bool | None = None,
+    closed: int | None = None,
 ) -> Result:
     """Build the demo. Refuses if people or teams exist, unless ``reset`` deletes the old demo first.
 
-    ``progress`` is called after each team with (teams done, teams in all) for long runs.
+    ``closed`` is how many closed cases (all orders ended years ago) to add to the ``scale`` active ones;
+    by default 30% more for the national scale and none otherwise. ``progress`` is called after each team
+    with (teams done, teams in all) for long runs. ``bulk`` (by default: PostgreSQL and at least
+    ``BULK_LOAD_PEOPLE`` people) loads everything in one transaction, building the indexes of the
+    generated tables once at the end, then vacuums and analyses the database.
     """
     started = time.monotonic()
     people = people_for_scale(scale)
-    result = Result(people=people, seed=seed, today=today)
+    closed = closed_for_scale(scale) if closed is None else max(0, closed)
+    result = Result(people=people, seed=seed, today=today, closed=closed)
     if domain_data_exists():
         if not reset:
             raise DemoDataExists(
@@ -61,7 +80,7 @@ def generate(
             )
         result.deleted_people = delete_domain_data()
 
-    plan = plan_organisation(people, seed)
+    plan = plan_organisation(people, seed, closed=closed)
     run = RunContext(
         seed=seed,
         today=today,
@@ -71,6 +90,7 @@ def generate(
         # Hashing is deliberately slow, so the demo password is hashed once for every fixed account.
         password_hash=make_password(DEMO_PASSWORD),
         unusable_hash=make_password(None),
+        long_history=people >= LONG_HISTORY_PEOPLE,
     )
     with transaction.atomic():
         org = build_organisation(plan)
@@ -79,28 +99,54 @@ def generate(
         )
     result.counts["staff.Team"] = len(plan.teams)
     result.counts["staff.User"] = (
-        sum(len(s.practitioners) + len(s.case_admins) + 1 for s in staff_by_team.values()) + 5
+        sum(len(s.practitioners) + len(s.case_admins) + len(s.others) + 1 for s in staff_by_team.values())
+        + len(OTHER_ROLES)
+        + 1  # the administrator
     )
 
     fixed_practitioner = result.sign_ins["practitioner"]
-    for done, team_plan in enumerate(plan.teams, start=1):
-        staff = staff_by_team[team_plan.code]
-        ctx = TeamContext(
-            run=run,
-            plan=team_plan,
-            team=staff.team,
-            office=staff.office,
-            practitioners=staff.practitioners,
-            manager=staff.manager,
-            case_admins=staff.case_admins,
-            fixed_practitioner=fixed_practitioner if fixed_practitioner in staff.practitioners else None,
-        )
-        # One team at a time: build in memory, write, forget. Memory stays flat at any scale.
-        result.counts.update(
-            write(build_team(ctx), now=run.now, appointment_type_ids=run.ref.appointment_type_ids)
-        )
-        if progress:
-            progress(done, len(plan.teams))
+    if bulk is None:
+        bulk = connection.vendor == "postgresql" and people >= BULK_LOAD_PEOPLE
+    writer = Writer(ids=run.ids, stamp=timezone.now())
+    timings = Counter()
+    # A bulk load is one transaction (indexes dropped and rebuilt inside it); otherwise each team commits.
+    with transaction.atomic() if bulk else contextlib.nullcontext():
+        with deferred_indexes(Batch.models()) if bulk else contextlib.nullcontext():
+            for done, team_plan in enumerate(plan.teams, start=1):
+                staff = staff_by_team[team_plan.code]
+                ctx = TeamContext(
+                    run=run,
+                    plan=team_plan,
+                    team=staff.team,
+                    office=staff.office,
+                    practitioners=staff.practitioners,
+                    manager=staff.manager,
+                    case_admins=staff.case_admins,
+                    fixed_practitioner=fixed_practitioner if fixed_practitioner in staff.practitioners else None,
+                )
+                # One team at a time: build in memory, write, forget. Memory stays flat at any scale.
+                with transaction.atomic():
+                    mark = time.monotonic()
+                    batch = build_team(ctx)
+                    timings["build"] += time.monotonic() - mark
+                    mark = time.monotonic()
+                    result.counts.update(writer.write(batch))
+                    timings["write"] += time.monotonic() - mark
+                if progress:
+                    progress(done, len(plan.teams))
+            mark = time.monotonic()
+        timings["indexes"] += time.monotonic() - mark
+        # Modules that add to every person once all of them are written (indexes in place again).
+        mark = time.monotonic()
+        result.counts.update(build_registrations(seed=seed, today=today))
+        result.counts.update(build_assessments(seed=seed, today=today, practitioner=fixed_practitioner))
+        result.counts.update(build_interventions(run=run, sign_ins=result.sign_ins))
+        timings["registrations"] += time.monotonic() - mark
+    if bulk and connection.vendor == "postgresql":
+        mark = time.monotonic()
+        _vacuum_analyze()
+        timings["vacuum"] += time.monotonic() - mark
+    result.timings = {k: round(v, 1) for k, v in timings.items()}
 
     result.seconds = round(time.monotonic() - started, 1)
     record(
@@ -110,6 +156,7 @@ def generate(
         seed=seed,
         today=today,
         scale=str(scale),
+        closed=closed,
         history_months=history_months,
         reset=reset,
         deleted_people=result.deleted_people,
@@ -117,3 +164,9 @@ def generate(
         counts=dict(sorted(result.counts.items())),
     )
     return result
+
+
+def _vacuum_analyze() -> None:
+    """After a bulk load: planner statistics, and a visibility map so that index-only scans work at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")

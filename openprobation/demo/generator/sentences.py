@@ -15,6 +15,7 @@ from openprobation.sentences.rules import LegalDates, add_months, two_thirds_dat
 
 from . import vocab
 from .context import TeamContext
+from .rows import OffenceRow
 from .util import weighted, working_day_on_or_before
 
 # Share of each sentence type among current cases.
@@ -22,6 +23,7 @@ SENTENCE_MIX = [("CO", 45), ("SSO", 20), ("LIC", 30), ("PSS", 5)]
 # Each case ends at least this long after the demo date, so nobody is on a finished order.
 STILL_RUNNING = timedelta(days=15)
 OLDEST_START_DAYS = 720
+LONG_CUSTODY_MONTHS = 192
 
 MAGISTRATES = ["NWMC", "HBMC", "KSMC", "ASMC"]
 CROWN = ["NWCC", "KSCC"]
@@ -126,9 +128,10 @@ def _offences(ctx, rng, event, convicted: date, custody: bool, batch) -> None:
             continue
         seen.add(code)
         batch.offences.append(
-            Offence(
-                event=event,
-                offence_type=ctx.run.ref.offence_types[code],
+            OffenceRow(
+                id=ctx.run.ids.next(Offence),
+                event_id=event.id,
+                offence_type_id=ctx.run.ref.offence_types[code].id,
                 offence_date=convicted - timedelta(days=rng.randint(30, 300)),
                 count=1 if rng.random() < 0.88 else rng.randint(2, 4),
                 main=position == 0,
@@ -152,15 +155,21 @@ def _start_window(ctx: TeamContext, ages: tuple[int, int], latest_end_for, rng, 
 
 
 def build_current_sentence(
-    ctx: TeamContext, person, number: int, code: str, ages: tuple[int, int], rng, batch
+    ctx: TeamContext, person, number: int, code: str, ages: tuple[int, int], rng, batch, *, long: bool = False
 ):
-    """The order or licence now supervised, begun between ``ages`` (fewest, most) days ago."""
+    """The order or licence now supervised, begun between ``ages`` (fewest, most) days ago.
+
+    ``long`` (licences only): a custodial term long enough that the licence began ``ages[0]`` days ago
+    and still runs.
+    """
+    if long:
+        return _licence(ctx, person, number, ages, rng, batch, long=True)
     builders = {"CO": _community_order, "SSO": _suspended_sentence, "LIC": _licence, "PSS": _post_sentence}
     return builders[code](ctx, person, number, ages, rng, batch)
 
 
 def _event(ctx, person, number, convicted, rng, batch, *, crown: bool, custody: bool) -> Event:
-    event = Event(person=person, number=number, conviction_date=convicted, court=_court(ctx, rng, crown))
+    event = Event(id=ctx.run.ids.next(Event), person=person, number=number, conviction_date=convicted, court=_court(ctx, rng, crown))
     batch.events.append(event)
     _offences(ctx, rng, event, convicted, custody, batch)
     return event
@@ -176,6 +185,7 @@ def _community_order(ctx, person, number, ages, rng, batch):
     event = _event(ctx, person, number, convicted, rng, batch, crown=rng.random() < 0.15, custody=False)
     end = add_months(start, months)
     sentence = Sentence(
+        id=ctx.run.ids.next(Sentence),
         event=event,
         person=person,
         sentence_type=ctx.run.ref.sentence_types["CO"],
@@ -217,6 +227,7 @@ def _suspended_sentence(ctx, person, number, ages, rng, batch):
     operational_end = add_months(start, operational)
     supervision_end = add_months(start, supervision)
     sentence = Sentence(
+        id=ctx.run.ids.next(Sentence),
         event=event,
         person=person,
         sentence_type=ctx.run.ref.sentence_types["SSO"],
@@ -235,22 +246,29 @@ def _suspended_sentence(ctx, person, number, ages, rng, batch):
     return plan
 
 
-def _licence(ctx, person, number, ages, rng, batch):
+def _licence(ctx, person, number, ages, rng, batch, *, long: bool = False):
     """A determinate sentence of two years or more, released at the halfway point onto licence."""
     today = ctx.run.today
     custody_lengths = [24, 30, 36, 36, 42, 48, 48, 60, 72, 84, 96]
-    # For a licence the window is on the licence period: half the custodial term.
-    months, released = _start_window(
-        ctx,
-        ages,
-        lambda m: add_months(today + STILL_RUNNING, -(m // 2)) + timedelta(days=1),
-        rng,
-        custody_lengths,
-    )
+    if long:
+        # Sixteen years: released at the halfway point onto eight years of licence.
+        months, released = LONG_CUSTODY_MONTHS, working_day_on_or_before(
+            ctx.run.cal, today - timedelta(days=ages[0])
+        )
+    else:
+        # For a licence the window is on the licence period: half the custodial term.
+        months, released = _start_window(
+            ctx,
+            ages,
+            lambda m: add_months(today + STILL_RUNNING, -(m // 2)) + timedelta(days=1),
+            rng,
+            custody_lengths,
+        )
     convicted = add_months(released, -(months // 2))
     expiry = add_months(convicted, months)
     event = _event(ctx, person, number, convicted, rng, batch, crown=True, custody=True)
     sentence = Sentence(
+        id=ctx.run.ids.next(Sentence),
         event=event,
         person=person,
         sentence_type=ctx.run.ref.sentence_types["LIC"],
@@ -283,6 +301,7 @@ def _post_sentence(ctx, person, number, ages, rng, batch):
     supervision_end = add_months(released, 12)
     event = _event(ctx, person, number, convicted, rng, batch, crown=rng.random() < 0.3, custody=True)
     sentence = Sentence(
+        id=ctx.run.ids.next(Sentence),
         event=event,
         person=person,
         sentence_type=ctx.run.ref.sentence_types["PSS"],
@@ -304,6 +323,7 @@ def _requirement(ctx, plan, code, length, months, subtype, batch) -> Requirement
     start = plan.start
     end = min(add_months(start, months), plan.supervision_end) if months else plan.supervision_end
     requirement = Requirement(
+        id=ctx.run.ids.next(Requirement),
         sentence=plan.sentence,
         requirement_type=ctx.run.ref.requirement_types[code],
         subtype=subtype,
@@ -395,6 +415,7 @@ def build_previous_event(ctx: TeamContext, person, number: int, before: date, rn
     end = add_months(convicted, months)
     revoked = rng.random() < 0.1
     sentence = Sentence(
+        id=ctx.run.ids.next(Sentence),
         event=event,
         person=person,
         sentence_type=ctx.run.ref.sentence_types["CO"],
@@ -411,6 +432,7 @@ def build_previous_event(ctx: TeamContext, person, number: int, before: date, rn
     length = rng.choice([60, 80, 100]) if code == "UPW" else rng.choice([10, 15, 20])
     batch.requirements.append(
         Requirement(
+            id=ctx.run.ids.next(Requirement),
             sentence=sentence,
             requirement_type=ctx.run.ref.requirement_types[code],
             length=length,

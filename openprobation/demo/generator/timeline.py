@@ -68,9 +68,10 @@ class Appt:
 
 
 class Timeline:
-    def __init__(self, ctx, plan, person, rng: random.Random, staff_on, horizon: date):
+    def __init__(self, ctx, plan, person, rng: random.Random, staff_on, horizon: date, *, history_start=None):
         self.ctx, self.plan, self.person, self.rng = ctx, plan, person, rng
         self.run = ctx.run
+        self.history_start = history_start or self.run.history_start  # the first day generated as rows
         self.staff_on = staff_on  # date -> the practitioner holding the case that day
         self.horizon = horizon
         self.appts: list[Appt] = []
@@ -109,7 +110,7 @@ class Timeline:
         self.appts.sort(key=lambda a: (a.day, a.hour, a.minute))
 
     def _visible(self, day: date) -> bool:
-        return self.run.history_start <= day <= self.horizon
+        return self.history_start <= day <= self.horizon
 
     def _supervision(self) -> None:
         rng, cal, start = self.rng, self.run.cal, self.plan.start
@@ -153,7 +154,7 @@ class Timeline:
             if nominal > end:
                 break
             day = working_day_on_or_after(self.run.cal, nominal)
-            if day < self.run.history_start:
+            if day < self.history_start:
                 # Before the history shown: not generated as rows, but the work done still counts.
                 if self.rng.random() < EARLIER_ATTENDANCE:
                     self.earlier_sessions.setdefault(id(requirement), []).append(day)
@@ -315,7 +316,7 @@ class Timeline:
 
     def _pick(self, lo: date, hi: date) -> Appt:
         """A past appointment in the window, adding one (an extra reporting instruction) if none falls there."""
-        floor = max(self.run.history_start, self.plan.start + timedelta(days=1))
+        floor = max(self.history_start, self.plan.start + timedelta(days=1))
         lo, hi = max(lo, floor), max(min(hi, self.run.today - timedelta(days=1)), floor)
         lo = min(lo, hi)
         found = self._candidates(lo, hi)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
+import itertools
 import random
 import uuid
 from datetime import date, datetime, time, timedelta
@@ -28,10 +31,15 @@ def team_rng(seed: int, team_code: str, purpose: str) -> random.Random:
 
 
 def weighted(rng: random.Random, pairs):
-    """Pick from [(value, weight), ...]."""
-    values = [v for v, _ in pairs]
-    weights = [w for _, w in pairs]
-    return rng.choices(values, weights=weights, k=1)[0]
+    """Pick from [(value, weight), ...]: the same draw as ``rng.choices(values, weights)``, without rebuilding
+    the cumulative weights on every call."""
+    values, cumulative = _weights(tuple(pairs))
+    return values[bisect.bisect(cumulative, rng.random() * cumulative[-1], 0, len(cumulative) - 1)]
+
+
+@functools.lru_cache(maxsize=512)
+def _weights(pairs: tuple) -> tuple[tuple, list]:
+    return tuple(v for v, _ in pairs), list(itertools.accumulate(w for _, w in pairs))
 
 
 def at(d: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:

@@ -1,19 +1,29 @@
-"""Write one team's rows with a few bulk inserts, parents before children.
+"""Write one team's rows in bulk: COPY on PostgreSQL, batched multi-row inserts on SQLite.
 
-The builders link unsaved model instances to each other; `bulk_create` sets primary keys as it goes
-(SQLite 3.35+ and PostgreSQL return them), so by the time a child list is written its foreign keys
-resolve. One team at a time keeps memory bounded at any scale.
+Every row already has its primary key and its parents' keys (`rows.IdAllocator`), so each table is
+written in one pass in dependency order and nothing is read back. Rows are model instances (people,
+their details, sentences) or `rows.Row` objects (contacts, notes, enforcement); both are read with one
+`attrgetter` over the table's column attributes. One team at a time keeps memory bounded at any scale.
+
+For a national load into empty tables, `deferred_indexes` drops the secondary indexes and the foreign
+and unique keys of the tables being filled, and puts them back (and checks them) at the end, inside the
+same transaction: building an index once over sorted data is many times cheaper than updating it row by
+row, and if anything fails the whole load rolls back with the schema intact.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import attrgetter
 
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import NOT_PROVIDED
+from django.utils import timezone
 
 from openprobation.people.models import (
     Address,
@@ -28,10 +38,18 @@ from openprobation.people.models import (
 from openprobation.sentences.models import Event, Offence, Requirement, Sentence
 from openprobation.supervision.models import Breach, Contact, ContactNote, EnforcementRecord
 
-BATCH_SIZE = 2_000
+from .errors import DemoDataError
+from .rows import MISSING, IdAllocator
+
+logger = logging.getLogger(__name__)
+
+SQLITE_BATCH_ROWS = 500
 # Past appointments were booked about a week ahead; notes are written shortly after the contact.
 BOOKED_AHEAD = timedelta(days=6)
 NOTE_WRITTEN_AFTER = timedelta(minutes=20)
+# Types that SQLite stores in Django's own text or integer forms; PostgreSQL's COPY takes them as they are.
+_SQLITE_ADAPTED = {"DateTimeField", "DateField", "TimeField", "DecimalField", "UUIDField", "JSONField",
+                   "DurationField"}
 
 
 @dataclass
@@ -77,38 +95,210 @@ class Batch:
         ("breaches", Breach),
     )
 
+    @classmethod
+    def models(cls) -> list:
+        return list(dict.fromkeys(model for _, model in cls.ORDER))
 
-def write(batch: Batch, *, now, appointment_type_ids) -> Counter:
-    counts = Counter()
-    with transaction.atomic():
+
+class Table:
+    """How to turn a model's rows into column tuples."""
+
+    def __init__(self, model):
+        self.model = model
+        self.db_table = model._meta.db_table
+        fields = list(model._meta.concrete_fields)
+        self.columns = [f.column for f in fields]
+        self.getter = attrgetter(*[f.attname for f in fields])
+        # Columns a bulk insert must fill itself: auto_now(_add) timestamps and callable defaults.
+        self.stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        self.generated = [
+            (f.attname, f.default)
+            for f in fields
+            if f.default is not NOT_PROVIDED and callable(f.default) and not f.primary_key
+        ]
+        self.fields = fields
+
+    def fill(self, rows, stamp) -> None:
+        if not (self.stamped or self.generated):
+            return
+        for row in rows:
+            values = row.__dict__
+            for name in self.stamped:
+                if values.get(name) is None:
+                    values[name] = stamp
+            for name, make in self.generated:
+                if values.get(name, MISSING) is MISSING:
+                    values[name] = make()
+
+    def tuples(self, rows):
+        """Each row's column values. The database checks NOT NULL and every key; this checks what only
+        the generator can get wrong: a column left at `MISSING` (no id, say)."""
+        getter = self.getter
+        for row in rows:
+            values = getter(row)
+            if MISSING in values:
+                missing = [c for c, v in zip(self.columns, values, strict=True) if v is MISSING]
+                raise DemoDataError(f"A generated {self.model.__name__} row has no value for {', '.join(missing)}.")
+            yield values
+
+    def sqlite_tuples(self, rows):
+        adapters = [
+            (i, f) for i, f in enumerate(self.fields) if f.get_internal_type() in _SQLITE_ADAPTED
+        ]
+        for values in self.tuples(rows):
+            if adapters:
+                values = list(values)
+                for i, f in adapters:
+                    if values[i] is not None:
+                        values[i] = f.get_db_prep_save(values[i], connection)
+            yield values
+
+
+class Writer:
+    """Writes batches (and any other generated rows) with the fastest bulk path the database has."""
+
+    def __init__(self, *, ids, stamp):
+        self.ids = ids
+        self.stamp = stamp  # the creation time of rows that carry no historical one
+        self._tables: dict = {}
+        self._sequences: dict = {}
+
+    def table(self, model) -> Table:
+        if model not in self._tables:
+            self._tables[model] = Table(model)
+        return self._tables[model]
+
+    def write(self, batch: Batch) -> Counter:
+        counts = Counter()
         for name, model in Batch.ORDER:
             rows = getattr(batch, name)
-            if rows:
-                model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             counts[model._meta.label] += len(rows)
-        _backdate(batch, now=now, appointment_type_ids=appointment_type_ids)
-    return counts
+            if rows:
+                self.write_rows(model, rows, advance=False)
+        self.advance_sequences([m for _, m in Batch.ORDER])
+        return counts
+
+    def write_rows(self, model, rows, *, advance: bool = True) -> int:
+        """Insert ``rows`` (model instances or `Row` objects with their ids set) into ``model``'s table."""
+        if not rows:
+            return 0
+        table = self.table(model)
+        table.fill(rows, self.stamp)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in table.columns)
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(table.db_table)} ({columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for values in table.tuples(rows):
+                        write(values)
+            else:
+                placeholders = "(" + ", ".join(["%s"] * len(table.columns)) + ")"
+                per_statement = max(1, min(SQLITE_BATCH_ROWS, 999 // len(table.columns)))
+                values = list(table.sqlite_tuples(rows))
+                for start in range(0, len(values), per_statement):
+                    chunk = values[start : start + per_statement]
+                    cursor.execute(
+                        f"INSERT INTO {quote(table.db_table)} ({columns}) VALUES "  # noqa: S608
+                        + ", ".join([placeholders] * len(chunk)),
+                        [v for row in chunk for v in row],
+                    )
+        if advance:
+            self.advance_sequences([model])
+        return len(rows)
+
+    def advance_sequences(self, models) -> None:
+        """Move each table's id sequence past the ids handed out (SQLite's AUTOINCREMENT does this itself)."""
+        if connection.vendor != "postgresql":
+            return
+        pairs = []
+        with connection.cursor() as cursor:
+            for model in dict.fromkeys(models):
+                used = self.ids.used.get(model)
+                if used is None:
+                    continue
+                table = model._meta.db_table
+                if table not in self._sequences:
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                    self._sequences[table] = cursor.fetchone()[0]
+                if self._sequences[table]:
+                    pairs += [self._sequences[table], used]
+            if pairs:
+                calls = ", ".join(["setval(%s, %s)"] * (len(pairs) // 2))
+                cursor.execute(f"SELECT {calls}", pairs)  # noqa: S608 - placeholders only
 
 
-def _backdate(batch: Batch, *, now, appointment_type_ids) -> None:
-    """Give history rows their historical creation times.
+def bulk_insert(model, objs, *, stamp=None) -> list:
+    """A drop-in for ``model.objects.bulk_create(objs)`` at bulk-load speed, for the generator's modules.
 
-    `created_at` uses auto_now_add, which a bulk insert fills with the current time; a few set-based
-    updates per team put the timeline back in order without touching rows one by one.
+    Gives each object without a primary key the next one from the table's sequence (and sets it on the
+    object, as ``bulk_create`` does), points foreign keys at parent objects saved before, fills
+    ``auto_now`` timestamps, then writes with COPY (PostgreSQL) or multi-row inserts.
     """
-    contact_ids = [c.pk for c in batch.contacts] + [c.pk for c in batch.rescheduled]
-    if not contact_ids:
+    objs = list(objs)
+    if not objs:
+        return objs
+    ids = IdAllocator()
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
+    for obj in objs:
+        if obj.pk is None:
+            obj.pk = ids.next(model)
+        else:
+            ids.note(model, obj.pk)
+    for obj in objs:  # a second pass, so rows may point at rows later in the same list
+        values = obj.__dict__
+        cache = obj._state.fields_cache
+        for f in relations:
+            if values.get(f.attname) is None and cache.get(f.name) is not None:
+                parent = cache[f.name]
+                if parent.pk is None:
+                    raise DemoDataError(f"{model.__name__}.{f.name} points at a {type(parent).__name__} not saved yet.")
+                values[f.attname] = parent.pk
+        obj._state.adding = False
+    Writer(ids=ids, stamp=stamp or timezone.now()).write_rows(model, objs)
+    return objs
+
+
+@contextlib.contextmanager
+def deferred_indexes(models, *, maintenance_work_mem: str = "512MB"):
+    """PostgreSQL, inside a transaction: drop the tables' secondary indexes and foreign and unique keys,
+    then recreate them all when the block ends (validating every key). Elsewhere, does nothing."""
+    if connection.vendor != "postgresql":
+        yield
         return
-    in_batch = Contact.objects.filter(pk__gte=min(contact_ids), pk__lte=max(contact_ids))
-    in_batch.exclude(contact_type_id__in=appointment_type_ids).update(created_at=F("starts_at"))
-    in_batch.filter(contact_type_id__in=appointment_type_ids, starts_at__lt=now - BOOKED_AHEAD).update(
-        created_at=F("starts_at") - BOOKED_AHEAD
-    )
-    if batch.notes:
-        note_ids = [n.pk for n in batch.notes]
-        written = Contact.objects.filter(pk=OuterRef("contact_id")).values(
-            at=Coalesce("ends_at", "starts_at") + NOTE_WRITTEN_AFTER
-        )[:1]
-        ContactNote.objects.filter(pk__gte=min(note_ids), pk__lte=max(note_ids)).update(
-            created_at=Subquery(written)
+    tables = [m._meta.db_table for m in dict.fromkeys(models)]
+    saved_constraints, saved_indexes = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Foreign keys first, then unique keys (except one another table's foreign key relies on).
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint c "
+            "WHERE conrelid = ANY(%s::regclass[]) AND (contype = 'f' OR (contype = 'u' AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))) "
+            "ORDER BY contype, conname",
+            [tables],
         )
+        saved_constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY 1",
+            [tables],
+        )
+        saved_indexes = cursor.fetchall()
+        for table, name, _ in saved_constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in saved_indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [maintenance_work_mem])
+        for name, definition in saved_indexes:
+            started = time.monotonic()
+            cursor.execute(definition)
+            logger.debug("index %s rebuilt in %.1f s", name, time.monotonic() - started)
+        # Unique keys first (they rebuild their indexes), then the foreign keys, each checked in one pass.
+        for table, name, definition in reversed(saved_constraints):  # dropped as f then u
+            started = time.monotonic()
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            logger.debug("constraint %s rebuilt in %.1f s", name, time.monotonic() - started)

@@ -28,6 +28,7 @@ DEFAULT_NAVIGATION = (
     ("My caseload", "/caseload/", None),
     ("Team caseload", "/caseload/team/", ("spo", "admin")),
     ("Search", "/search/", None),
+    ("Sign-in security", "/account/two-factor/", None),
 )
 
 

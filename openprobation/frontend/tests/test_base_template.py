@@ -92,8 +92,9 @@ def test_practitioner_navigation_has_no_team_caseload():
     page = parse(_render(_request(role="po")).content.decode())
     links = _nav_links(page)
 
-    assert list(links) == ["My caseload", "Search"]
+    assert list(links) == ["My caseload", "Search", "Sign-in security"]
     assert links["My caseload"].attrs["href"] == "/caseload/"
+    assert links["Sign-in security"].attrs["href"] == "/account/two-factor/"
     assert links["Search"].attrs["href"] == "/search/"
 
 
@@ -102,7 +103,7 @@ def test_managers_and_admins_see_team_caseload(role):
     page = parse(_render(_request(role=role)).content.decode())
     links = _nav_links(page)
 
-    assert list(links) == ["My caseload", "Team caseload", "Search"]
+    assert list(links) == ["My caseload", "Team caseload", "Search", "Sign-in security"]
     assert links["Team caseload"].attrs["href"] == "/caseload/team/"
 
 

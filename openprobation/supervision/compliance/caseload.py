@@ -6,8 +6,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from openprobation.core.calendar import format_date
@@ -88,45 +89,47 @@ def caseload_compliance(
         .order_by("-decided_on")
         .values("decided_on")[:1]
     )
-    awaiting = Contact.objects.filter(person=OuterRef("pk"), outcome__awaiting_evidence=True)
-    undecided = Contact.objects.filter(
-        person=OuterRef("pk"),
-        outcome__enforceable=True,
-        contact_type__national_standards=True,
-        sentence__terminated_on__isnull=True,
-    ).exclude(Exists(EnforcementRecord.objects.filter(contact=OuterRef("pk"))))
-    due = (
-        Contact.objects.outcome_due(moment)
-        .filter(person=OuterRef("pk"))
-        .values("person")
-        .annotate(n=Count("pk"))
-        .values("n")
+    awaiting = Q(outcome__awaiting_evidence=True)
+    # The checks that need another table come last, so they run only for the rare unacceptable failures
+    # (a join to the sentence would be one lookup for every contact of the caseload).
+    undecided = (
+        Q(outcome__enforceable=True, contact_type__national_standards=True)
+        & ~Q(Exists(Sentence.objects.filter(pk=OuterRef("sentence_id"), terminated_on__isnull=False)))
+        # IS NULL of a first row, not NOT EXISTS, which PostgreSQL answers by hashing every record.
+        & Q(IsNull(Subquery(EnforcementRecord.objects.filter(contact=OuterRef("pk")).values("pk")[:1]), True))
     )
+    # What the column needs from the person's contacts, gathered in one pass over them (one object per
+    # person) rather than one subquery, and one scan of every contact, for each of the four.
+    contact_facts = (
+        Contact.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(
+            facts=JSONObject(
+                awaiting=Count("pk", filter=awaiting),
+                evidence_due=Min("evidence_due", filter=awaiting),
+                undecided_on=Min("starts_at", filter=undecided),
+                outcomes_due=Count(
+                    "pk",
+                    filter=Q(contact_type__outcome_required=True, outcome__isnull=True, starts_at__lt=moment),
+                ),
+            )
+        )
+        .values("facts")
+    )
+    # A first active order, not EXISTS: PostgreSQL answers EXISTS for a long list by hashing every
+    # active order in the country; this is one index probe per person.
+    active_order = Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True).values("pk")[:1]
     rows = (
         Person.objects.filter(pk__in=ids)
         .annotate(
-            has_active=Exists(Sentence.objects.filter(person=OuterRef("pk"), terminated_on__isnull=True)),
+            active_order=Subquery(active_order),
             breach_status=Subquery(open_breach.values("status")[:1]),
             breach_pack_due=Subquery(open_breach.values("pack_due")[:1]),
             warned_on=Subquery(latest_warning),
-            awaiting=Exists(awaiting),
-            undecided_on=Subquery(undecided.order_by("starts_at").values("starts_at")[:1]),
-            evidence_due=Subquery(
-                awaiting.order_by(F("evidence_due").asc(nulls_last=True)).values("evidence_due")[:1]
-            ),
-            outcomes_due=Coalesce(Subquery(due), 0),
+            contact_facts=Subquery(contact_facts),
         )
-        .values(
-            "pk",
-            "has_active",
-            "breach_status",
-            "breach_pack_due",
-            "warned_on",
-            "awaiting",
-            "undecided_on",
-            "evidence_due",
-            "outcomes_due",
-        )
+        .values("pk", "active_order", "breach_status", "breach_pack_due", "warned_on", "contact_facts")
     )
     required_by_person = {}
     for item in breach_required_on(Q(person__in=ids), today).values():
@@ -134,8 +137,28 @@ def caseload_compliance(
 
     statuses = {pk: ComplianceStatus(*NO_ACTIVE_ORDER) for pk in ids}
     for row in rows:
+        facts = row.pop("contact_facts") or {}
+        row.update(
+            has_active=row.pop("active_order") is not None,
+            awaiting=bool(facts.get("awaiting")),
+            evidence_due=_day(facts.get("evidence_due")),
+            undecided_on=_moment(facts.get("undecided_on")),
+            outcomes_due=facts.get("outcomes_due") or 0,
+        )
         statuses[row["pk"]] = _status(row, required_by_person.get(row["pk"]), today)
     return statuses
+
+
+def _day(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value[:10]) if value else None
+
+
+def _moment(value) -> datetime.datetime | None:
+    """A timestamp from the JSON object: ISO 8601 with its offset (PostgreSQL) or naive UTC (SQLite)."""
+    if not value:
+        return None
+    moment = datetime.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _status(row: dict, required: BreachRequired | None, today: datetime.date) -> ComplianceStatus:

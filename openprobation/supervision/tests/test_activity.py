@@ -311,7 +311,7 @@ def test_category_and_type_filters(alice_client, case, mixed):
     assert shown(alice_client, case, category="enforcement") == [mixed["system"].pk]
     assert shown(alice_client, case, contact_type="COHV") == [mixed["acceptable"].pk]
     options = tree(alice_client, case).find("select", name="contact_type").find_all("optgroup")
-    assert [group.attrs["label"] for group in options] == ["Appointment", "Communication", "Enforcement"]
+    assert [group.attrs["label"] for group in options] == ["Appointment", "Communication", "Enforcement", "System"]
 
 
 def test_date_filters_take_govuk_date_parts_or_iso_dates_and_include_both_ends(alice_client, case, order):
@@ -465,9 +465,10 @@ def test_queries_are_fixed_whatever_the_page_holds(alice_client, case, order, dj
     assert response.status_code == 200
     assert len(parse(response.content.decode()).find_all(class_="moj-timeline__item")) == 50
     assert len(many) == len(few)
-    # Session, user, case and read audit, the contact types for the filter, the page of contacts, their
-    # notes, their enforcement records, and the session save (three statements).
-    with django_assert_max_num_queries(11):
+    # Session, user, case and read audit, the contact types for the filter, the page of contacts, the
+    # sentences they count towards (a primary-key prefetch: see activity_contacts), their notes, their
+    # enforcement records, and the session save (three statements).
+    with django_assert_max_num_queries(12):
         response = alice_client.get(url, {"keyword": "note", "compliance": "unacceptable"})
     assert len(parse(response.content.decode()).find_all(class_="moj-timeline__item")) == 41
 

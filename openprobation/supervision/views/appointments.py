@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from openprobation.access.views import case_for
 from openprobation.core.calendar import format_date
 from openprobation.people.case_tabs import case_context
+from openprobation.people.stale import is_stale, stale_edit
 
 from .. import actions
 from ..enforcement import decide_for_contact, due_date_rows, local_date, status_words
@@ -22,6 +24,8 @@ from ..models import Breach, Contact
 
 PART = "appointments"
 PAST_SHOWN = 50
+# The actions that change a contact's version; the latest says who changed it.
+CONTACT_VERSION_VERBS = ("record_outcome", "reschedule_appointment")
 
 
 def _contact_of(person, contact_id, *, appointment=True) -> Contact:
@@ -55,6 +59,24 @@ def _show_current_version(form, contact: Contact):
     the user sees the latest details before trying again."""
     form.data = form.data.copy()
     form.data["version"] = Contact.objects.filter(pk=contact.pk).values_list("version", flat=True).first()
+
+
+def _stale_edit(request, form, contact, *, values, labels, exclude=()):
+    """The page that shows what changed when someone else changed the appointment first."""
+    return stale_edit(
+        request, form, contact, what="this appointment", values=values, labels=labels, exclude=exclude,
+        verbs=CONTACT_VERSION_VERBS, restart_url=request.path,
+        cancel_url=reverse("supervision:appointment", args=[contact.person.crn, contact.pk]),
+    )
+
+
+def _reschedule_values(contact) -> dict:
+    return {
+        "starts_at": contact.rescheduled_to.starts_at if contact.rescheduled_to_id else contact.starts_at,
+        "requested_by": contact.reschedule_requested_by,
+        "reason": contact.reschedule_reason,
+        "outcome": contact.outcome,
+    }
 
 
 def _is_clash(error: ValidationError) -> bool:
@@ -162,6 +184,7 @@ def reschedule(request, crn, contact_id):
     contact = _contact_of(person, contact_id)
     form = RescheduleForm(request.POST or None, initial={"version": contact.version})
     clashes = False
+    stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -171,6 +194,10 @@ def reschedule(request, crn, contact_id):
             )
         except ValidationError as error:
             clashes = _is_clash(error)
+            if is_stale(error):
+                stale = _stale_edit(request, form, contact, values=_reschedule_values, exclude=("date", "start_time"),
+                                    labels={"starts_at": "Date and time", "requested_by": "Requested by",
+                                            "reason": "Reason", "outcome": "Outcome"})
             _show_error(form, error)
             _show_current_version(form, contact)
         else:
@@ -183,6 +210,7 @@ def reschedule(request, crn, contact_id):
         form=form,
         show_allow_clashes=clashes or bool(form.data.get("allow_clashes")),
         may_reschedule=contact.outcome_id is None,
+        stale=stale,
     ))
 
 
@@ -190,6 +218,7 @@ def record_outcome(request, crn, contact_id):
     person = case_for(request, crn, part=PART)
     contact = _contact_of(person, contact_id)
     form = OutcomeForm(request.POST or None, initial={"version": contact.version, "outcome": contact.outcome_id})
+    stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -197,6 +226,9 @@ def record_outcome(request, crn, contact_id):
                 contact, data["outcome"], by=request.user, notes=data["notes"], expected_version=data["version"],
             )
         except ValidationError as error:
+            if is_stale(error):
+                stale = _stale_edit(request, form, contact, values=lambda c: {"outcome": c.outcome},
+                                    labels={"outcome": "Outcome"})
             _show_error(form, error)
             _show_current_version(form, contact)
         else:
@@ -215,6 +247,7 @@ def record_outcome(request, crn, contact_id):
         form=form,
         is_future=_is_future(contact),
         rescheduled=rescheduled,
+        stale=stale,
     ))
 
 

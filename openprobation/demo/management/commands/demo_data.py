@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from openprobation.demo.generator import DEMO_PASSWORD, FIXED_SIGN_INS, SCALES, DemoDataError, generate
@@ -56,6 +57,15 @@ class Command(BaseCommand):
             help="Months of contact history to generate (default: 12).",
         )
         parser.add_argument(
+            "--closed",
+            type=int,
+            default=None,
+            help=(
+                "Closed cases (people whose orders all ended years ago) to add to the active ones. "
+                "Default: 30%% of the people for --scale national, none otherwise."
+            ),
+        )
+        parser.add_argument(
             "--print-sign-ins",
             action="store_true",
             help="Only print the demo sign-ins of existing demo data; generate nothing.",
@@ -66,7 +76,9 @@ class Command(BaseCommand):
             help="Delete existing people and their history first (staff accounts and the audit trail are kept).",
         )
 
-    def handle(self, *args, scale, seed, today, history_months, reset, verbosity, print_sign_ins, **options):
+    def handle(
+        self, *args, scale, seed, today, history_months, reset, closed, verbosity, print_sign_ins, **options
+    ):
         if print_sign_ins:
             self.print_sign_ins(
                 User.objects.filter(username__in=[u for u, _, _ in FIXED_SIGN_INS]).select_related("team")
@@ -75,6 +87,8 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         if history_months < 1:
             raise CommandError("--history-months must be at least 1.")
+        if closed is not None and closed < 0:
+            raise CommandError("--closed cannot be negative.")
 
         def progress(done, total):
             if verbosity >= 2 or (verbosity >= 1 and total >= 20 and done % max(1, total // 10) == 0):
@@ -88,6 +102,7 @@ class Command(BaseCommand):
                 history_months=history_months,
                 reset=reset,
                 progress=progress,
+                closed=closed,
             )
         except DemoDataError as error:
             raise CommandError(str(error)) from error
@@ -96,11 +111,19 @@ class Command(BaseCommand):
             return
         if result.deleted_people:
             self.stdout.write(f"Deleted {result.deleted_people:,} people from the previous demo.")
+        closed_cases = f" and {result.closed:,} closed cases" if result.closed else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated {result.people:,} people (seed {seed}, set on {today:%d %B %Y}) in {result.seconds:.1f} s."
+                f"Generated {result.people:,} people{closed_cases} (seed {seed}, set on {today:%d %B %Y}) "
+                f"in {result.seconds:.1f} s."
             )
         )
+        if result.timings:
+            self.stdout.write("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.timings.items()))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                self.stdout.write(f"  database size {cursor.fetchone()[0] / 2**30:.2f} GiB")
         for label, count in sorted(result.counts.items()):
             self.stdout.write(f"  {label:<32} {count:>10,}")
         self.stdout.write("")

@@ -1,0 +1,59 @@
+"""The permission matrix as docs/access.md writes it, and the case routes as the URL resolver lists them."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "access.md"
+OTHER = "other case pages"
+ROLES = ("po", "pso", "spo", "case_admin", "court", "provider", "partner", "inspector", "admin", "dpo")
+CELLS = {"RW", "R", "403", "404"}
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def documented_matrix() -> dict[str, dict[str, str]]:
+    """{part: {role: "RW" | "R" | "403" | "404"}} from the table between the access-matrix markers."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("<!-- access-matrix")
+    end = text.index("<!-- end access-matrix -->")
+    lines = [line.strip() for line in text[start:end].splitlines() if line.strip().startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert tuple(header[1:]) == ROLES, f"the matrix columns must be {ROLES}, not {header[1:]}"
+    matrix = {}
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        part = cells[0].strip("`")
+        assert set(cells[1:]) <= CELLS, f"unknown cell in the row for {part}: {cells[1:]}"
+        matrix[part] = dict(zip(ROLES, cells[1:], strict=True))
+    return matrix
+
+
+def expected(matrix, role: str, part: str) -> str:
+    return matrix.get(part, matrix[OTHER])[role]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced: "case:overview"
+    route: str
+    params: tuple[str, ...]
+
+
+def _walk(patterns, prefix="", namespaces=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            spaces = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), spaces)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield Route(
+                name=":".join((*namespaces, pattern.name)),
+                route=prefix + str(pattern.pattern),
+                params=tuple(name for _, name in _PARAM.findall(prefix + str(pattern.pattern))),
+            )
+
+
+def case_routes() -> list[Route]:
+    """Every named URL pattern that takes a CRN: new case pages are covered without anyone listing them."""
+    return sorted((r for r in _walk(get_resolver().url_patterns) if "crn" in r.params), key=lambda r: r.name)
