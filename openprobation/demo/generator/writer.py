@@ -47,9 +47,12 @@ SQLITE_BATCH_ROWS = 500
 # Past appointments were booked about a week ahead; notes are written shortly after the contact.
 BOOKED_AHEAD = timedelta(days=6)
 NOTE_WRITTEN_AFTER = timedelta(minutes=20)
-# Types that SQLite stores in Django's own text or integer forms; PostgreSQL's COPY takes them as they are.
-_SQLITE_ADAPTED = {"DateTimeField", "DateField", "TimeField", "DecimalField", "UUIDField", "JSONField",
-                   "DurationField"}
+# Types Django must prepare before the driver sees them: SQLite stores several in Django's own text or
+# integer forms; PostgreSQL's COPY takes everything as it is except JSON, which needs its wrapper.
+_ADAPTED = {
+    "sqlite": {"DateTimeField", "DateField", "TimeField", "DecimalField", "UUIDField", "JSONField", "DurationField"},
+    "postgresql": {"JSONField"},
+}
 
 
 @dataclass
@@ -141,10 +144,9 @@ class Table:
                 raise DemoDataError(f"A generated {self.model.__name__} row has no value for {', '.join(missing)}.")
             yield values
 
-    def sqlite_tuples(self, rows):
-        adapters = [
-            (i, f) for i, f in enumerate(self.fields) if f.get_internal_type() in _SQLITE_ADAPTED
-        ]
+    def prepared_tuples(self, rows):
+        adapted = _ADAPTED.get(connection.vendor, set())
+        adapters = [(i, f) for i, f in enumerate(self.fields) if f.get_internal_type() in adapted]
         for values in self.tuples(rows):
             if adapters:
                 values = list(values)
@@ -190,12 +192,12 @@ class Writer:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {quote(table.db_table)} ({columns}) FROM STDIN") as copy:
                     write = copy.write_row
-                    for values in table.tuples(rows):
+                    for values in table.prepared_tuples(rows):
                         write(values)
             else:
                 placeholders = "(" + ", ".join(["%s"] * len(table.columns)) + ")"
                 per_statement = max(1, min(SQLITE_BATCH_ROWS, 999 // len(table.columns)))
-                values = list(table.sqlite_tuples(rows))
+                values = list(table.prepared_tuples(rows))
                 for start in range(0, len(values), per_statement):
                     chunk = values[start : start + per_statement]
                     cursor.execute(
