@@ -130,7 +130,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "sign-in"
-LOGIN_REDIRECT_URL = "caseload:mine"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
 
 AUTHENTICATION_BACKENDS = [

@@ -1,11 +1,11 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from openprobation.people import views as people_views
 from openprobation.staff import auth_views
+from openprobation.staff import views as staff_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="caseload:mine", permanent=False), name="home"),
+    path("", staff_views.home, name="home"),
     path("sign-in/", auth_views.sign_in, name="sign-in"),
     path("sign-out/", auth_views.sign_out, name="sign-out"),
     path("", include("openprobation.staff.urls_auth")),

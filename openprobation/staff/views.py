@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from .forms import CaseloadFilterForm
 from .queries import caseload_rows, team_workload
@@ -42,3 +42,10 @@ def team_caseload(request):
         "form": form, "rows": rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
         "team": team, "workload": team_workload(user, team), "heading": f"Team caseload: {team.name}",
     })
+
+
+def home(request):
+    """Where signing in lands: intervention providers on their referrals, everyone else on their caseload."""
+    if request.user.role == "provider":
+        return redirect("interventions:provider-home")
+    return redirect("caseload:mine")

@@ -73,3 +73,10 @@ def test_team_caseload_is_for_managers(client, alice, mandy, bob, case, django_a
     assert loads["Alice Allocated"] == 1
     filtered = client.get(reverse("caseload:team") + f"?practitioner={bob.pk}").context["rows"]
     assert [r.practitioner for r in filtered] == ["Bob Colleague"]
+
+
+def test_home_sends_providers_to_their_referrals_and_staff_to_their_caseload(client, alice, pat):
+    client.force_login(pat)
+    assert client.get("/").url == reverse("interventions:provider-home")
+    client.force_login(alice)
+    assert client.get("/").url == reverse("caseload:mine")

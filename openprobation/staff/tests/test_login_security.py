@@ -71,7 +71,7 @@ def test_argon2_hashes_and_checks_passwords():
 def test_practitioner_signs_in_with_a_password_only(client, alice):
     response = sign_in(client, "alice")
     assert response.status_code == 302
-    assert response.url == reverse("caseload:mine")
+    assert response.url == reverse("home")  # which sends staff on to their caseload
     assert client.get(reverse("caseload:mine")).status_code == 200
 
 
@@ -305,7 +305,7 @@ def test_next_must_stay_on_this_site(client, mandy):
     sign_in(client, "mandy")
     response = client.post(reverse("two-factor:verify"), {"code": code_for(device), "next": "https://evil.example/"})
     assert response.status_code == 302
-    assert response.url == reverse("caseload:mine")
+    assert response.url == reverse("home")
 
 
 def test_half_signed_in_session_cannot_change_a_case(client, mandy, case, password_only_login):
