@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from openprobation.access.case import access_equality_data
+from openprobation.access import permissions
+from openprobation.access.case import access_equality_data, people_listed_for
 from openprobation.access.views import case_for
 from openprobation.audit.models import AuditEvent
 
@@ -111,11 +112,15 @@ def change_main_address(request, crn):
 
 
 def add_person(request):
+    if not permissions.may_create_people(request.user):
+        raise PermissionDenied("Your role does not add people to the record.")
     form = PersonForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(actions.possible_duplicates(data["first_name"], data["surname"], data["date_of_birth"])
+        # Possible duplicates obey limited access: a blocked person shows as "Restricted" with the CRN only.
+        matches = actions.possible_duplicates(data["first_name"], data["surname"], data["date_of_birth"])
+        duplicates = list(people_listed_for(request.user).filter(pk__in=matches.values("pk"))
                           .only("crn", "first_name", "surname", "date_of_birth")[:5])
         if not duplicates or request.POST.get("confirm_not_duplicate") == "yes":
             try:

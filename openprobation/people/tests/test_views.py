@@ -122,3 +122,20 @@ def test_overview_asks_for_an_enforcement_decision_on_an_unanswered_failure(alic
     response = alice_client.get(reverse("case:overview", args=[case.crn]))
     assert "Decide the enforcement action for the unacceptable absence" in response.text
     assert reverse("supervision:enforcement", args=[case.crn, failed.pk]) in response.text
+
+
+def test_add_person_is_refused_to_roles_that_do_not_add_people(client, ian):
+    client.force_login(ian)
+    assert client.get(reverse("add-person")).status_code == 403
+
+
+def test_possible_duplicates_never_name_a_case_the_user_may_not_see(alice_client, alice, case):
+    from openprobation.access.tests.factories import ExclusionFactory
+
+    ExclusionFactory(person=case, user=alice)
+    data = {"first_name": "Jordan", "surname": "Testcase", "gender": "M", "line_1": "2 Any Road",
+            "date_of_birth_day": str(case.date_of_birth.day), "date_of_birth_month": str(case.date_of_birth.month),
+            "date_of_birth_year": str(case.date_of_birth.year)}
+    response = alice_client.post(reverse("add-person"), data)
+    assert f"Restricted ({case.crn})" in response.text
+    assert "Jordan Testcase" not in response.text.split("This may be someone already known")[1]
