@@ -21,13 +21,10 @@ def may_change_registrations(user) -> bool:
 
 
 def _recalculate_tier_after_commit(person, *, by, trigger: str):
-    """Registrations are tier inputs: recalculate once the change is committed (the daily sweep is the net)."""
-    def recalculate():
-        from openprobation.assessments.tiering.calculate import recalculate_tier
+    """Registrations are tier inputs (imported here: the assessments app imports this one)."""
+    from openprobation.assessments.tiering.calculate import recalculate_tier_after_commit
 
-        recalculate_tier(person, by=by, trigger=trigger)
-
-    transaction.on_commit(recalculate)
+    recalculate_tier_after_commit(person, by=by, trigger=trigger)
 
 
 def _check_may_change(user):

@@ -14,6 +14,13 @@ from . import rules
 from .models import Event, Offence, Requirement, Sentence, SentenceKind, StatutoryLimit
 
 
+def _recalculate_tier(person, *, by, trigger: str):
+    """Orders are tier inputs (imported here: the assessments app imports this one)."""
+    from openprobation.assessments.tiering.calculate import recalculate_tier_after_commit
+
+    recalculate_tier_after_commit(person, by=by, trigger=trigger)
+
+
 def limits() -> list[rules.Limit]:
     return [
         rules.Limit(
@@ -92,6 +99,7 @@ def record_sentence(person, *, by, sentence_type, court, conviction_date: dateti
         )
         record("sentence_recorded", sentence, by=by, crn=person.crn, type=sentence_type.code,
                start=start_date, end=expected_end_date)
+        _recalculate_tier(person, by=by, trigger=f"{sentence_type} recorded")
     return sentence
 
 
@@ -147,5 +155,6 @@ def terminate_sentence(sentence: Sentence, *, by, terminated_on: datetime.date, 
         bulk_update_with_history(open_requirements, Requirement, ["terminated_on", "termination_reason"],
                                  default_user=by, default_change_reason="sentence_terminated")
         record("sentence_terminated", current, by=by, crn=current.person.crn, on=terminated_on, reason=reason)
+        _recalculate_tier(current.person, by=by, trigger=f"{current.sentence_type} ended")
     sentence.refresh_from_db()
     return sentence

@@ -100,6 +100,13 @@ def recalculate_tier(person, *, by=None, trigger: str, today: datetime.date | No
     return calculation
 
 
+def recalculate_tier_after_commit(person, *, by, trigger: str) -> None:
+    """For actions that change a tier input (orders, breaches, flags): recalculate once the change commits.
+
+    The daily sweep's `recalculate_tiers` is the safety net for anything that slips past."""
+    transaction.on_commit(lambda: recalculate_tier(person, by=by, trigger=trigger))
+
+
 def recalculate_tiers(people, *, today: datetime.date, trigger: str = "Daily check", audit: bool = True) -> dict:
     """The safety net: recalculate every given person in batches, storing only what changed.
 

@@ -74,3 +74,17 @@ def test_terminate_refuses_a_stale_version(case, alice, bob):
                                    expected_version=seen, today=D(2026, 11, 23))
     order.refresh_from_db()
     assert order.termination_reason == "Revoked"
+
+
+def test_recording_and_ending_an_order_recalculate_the_tier(case, alice, django_capture_on_commit_callbacks):
+    from openprobation.assessments.models import TierCalculation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = record(case, alice, "CO", length_months=12)
+    first = TierCalculation.objects.filter(person=case).count()
+    assert first >= 1
+    assert TierCalculation.objects.filter(person=case).latest("pk").trigger == "Community order recorded"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.terminate_sentence(order, by=alice, terminated_on=D(2026, 11, 1), reason="Revoked",
+                                   expected_version=order.version, today=D(2026, 11, 23))
+    assert len(callbacks) == 1

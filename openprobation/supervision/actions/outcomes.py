@@ -213,6 +213,10 @@ def take_enforcement_action(contact, action, *, by, rationale="", today=None) ->
             if Breach.objects.filter(sentence=current.sentence, ended_on__isnull=True).exists():
                 raise ValidationError("A breach or recall is already in progress on this order or licence.")
             recall = current.sentence.is_licence
+            # Previous enforcement activity is a tier input.
+            from openprobation.assessments.tiering.calculate import recalculate_tier_after_commit
+
+            recalculate_tier_after_commit(current.person, by=by, trigger="Breach or recall started")
             breach = Breach.objects.create(
                 sentence=current.sentence,
                 triggered_by=current,
