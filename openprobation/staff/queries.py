@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -81,11 +82,12 @@ def _annotated(people, now):
     ).select_related("practitioner")
 
 
-def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text="", order_code="", status="",
-                  today=None) -> list[CaseloadRow]:
-    """The caseload of one practitioner (default: `user`), or of a whole team for managers."""
-    now = timezone.now()
-    today = today or timezone.localdate()
+PAGE_SIZE = 100
+# Sorts the database can do; sorting by compliance (worked out in Python) needs every row first.
+SQL_SORTS = frozenset(SORTS)
+
+
+def _people(user, *, team, practitioner_id, text, order_code, today):
     people = people_listed_for(user, today=today)
     if team is not None:
         people = people.filter(team=team)
@@ -100,14 +102,15 @@ def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text=""
     if order_code:
         with_order = Sentence.objects.filter(sentence_type__code=order_code, terminated_on__isnull=True)
         people = people.filter(pk__in=with_order.values("person_id"), access_blocked=False)
-    people = _annotated(people, now).order_by(*SORTS.get(sort, SORTS["name"]))
-    people = list(people)
+    return people
+
+
+def _rows(people, today) -> list[CaseloadRow]:
     statuses = caseload_compliance([p.pk for p in people if not p.access_blocked], today)
     rows = []
-    restricted = []
     for p in people:
         if p.access_blocked:
-            restricted.append(_restricted_row(p))
+            rows.append(_restricted_row(p))
             continue
         st = statuses.get(p.pk)
         rows.append(
@@ -126,14 +129,74 @@ def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text=""
                 compliance_priority=st.priority if st else 99,
             )
         )
+    return rows
+
+
+def _in_list_order(rows, *, sort, status) -> list[CaseloadRow]:
+    restricted = [r for r in rows if r.restricted]
+    rows = [r for r in rows if not r.restricted]
     if status:
-        rows = [r for r in rows if r.compliance_label == status]
+        return [r for r in rows if r.compliance_label == status]
     if sort == "compliance":
         rows.sort(key=lambda r: (r.compliance_priority, r.name))
     # Restricted rows go last, by CRN: their place in a sorted list would hint at what is hidden.
-    if not status:
-        rows += sorted(restricted, key=lambda r: r.crn)
-    return rows
+    return rows + sorted(restricted, key=lambda r: r.crn)
+
+
+def caseload_rows(user, *, team=None, practitioner_id=None, sort="name", text="", order_code="", status="",
+                  today=None) -> list[CaseloadRow]:
+    """The whole caseload of one practitioner (default: `user`), or of a whole team for managers."""
+    today = today or timezone.localdate()
+    people = _people(user, team=team, practitioner_id=practitioner_id, text=text, order_code=order_code,
+                     today=today)
+    people = list(_annotated(people, timezone.now()).order_by(*SORTS.get(sort, SORTS["name"])))
+    return _in_list_order(_rows(people, today), sort=sort, status=status)
+
+
+@dataclass
+class CaseloadPage:
+    rows: list[CaseloadRow]
+    page: Page
+    total: int
+
+    @property
+    def whole(self) -> bool:
+        return self.page.paginator.num_pages == 1
+
+
+def caseload_page(user, *, page=1, per_page=None, team=None, practitioner_id=None, sort="name", text="",
+                  order_code="", status="", today=None) -> CaseloadPage:
+    """One page of a caseload, in the same order as `caseload_rows`.
+
+    Sorted by a column the database holds, only the page's people are read and their compliance worked
+    out: a team of 500 cases costs one page of 100, not 500. Sorting or filtering by compliance needs
+    every case's status, so those read the whole caseload and cut the page from it.
+    """
+    today = today or timezone.localdate()
+    per_page = per_page or PAGE_SIZE
+    people = _people(user, team=team, practitioner_id=practitioner_id, text=text, order_code=order_code,
+                     today=today)
+    if sort in SQL_SORTS and not status:
+        # Restricted rows last, by CRN (the second key is only set for them), as `_in_list_order` does.
+        ordered = _annotated(people, timezone.now()).order_by(
+            "access_blocked", Case(When(access_blocked=True, then=F("crn"))), *SORTS[sort], "pk"
+        )
+        paginator = Paginator(ordered, per_page)
+        current = paginator.get_page(page)
+        return CaseloadPage(_rows(list(current.object_list), today), current, paginator.count)
+    paginator = Paginator(
+        caseload_rows(user, team=team, practitioner_id=practitioner_id, sort=sort, text=text,
+                      order_code=order_code, status=status, today=today),
+        per_page,
+    )
+    current = paginator.get_page(page)
+    return CaseloadPage(list(current.object_list), current, paginator.count)
+
+
+def outcomes_due_for(user) -> int:
+    """Appointments on the practitioner's caseload still waiting for an outcome (one query)."""
+    people = people_listed_for(user).filter(practitioner=user, access_blocked=False)
+    return Contact.objects.outcome_due(timezone.now()).filter(person__in=people.values("pk")).count()
 
 
 @dataclass

@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from .forms import CaseloadFilterForm
-from .queries import caseload_rows, team_workload
+from .queries import caseload_page, outcomes_due_for, team_workload
 
 SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("next", "Next appointment"),
                     ("last", "Last appointment"), ("outcomes", "Outcomes to record"), ("compliance", "Compliance")]
@@ -10,8 +10,9 @@ SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("next", "Next appointment
 
 def _filtered(request, form, **scope):
     filters = form.cleaned_data if form.is_valid() else {}
-    return caseload_rows(
+    return caseload_page(
         request.user,
+        page=request.GET.get("page") or 1,
         sort=filters.get("sort") or "name",
         text=(filters.get("q") or "").strip(),
         order_code=filters.get("order") or "",
@@ -23,10 +24,14 @@ def _filtered(request, form, **scope):
 
 def my_caseload(request):
     form = CaseloadFilterForm(request.GET or None)
-    rows, filters = _filtered(request, form)
+    caseload, filters = _filtered(request, form)
+    # The banner counts every case's outcomes, not only this page's.
+    narrowed = any(filters.get(name) for name in ("q", "order", "status"))
+    outcomes_due = (sum(r.outcomes_due for r in caseload.rows) if caseload.whole and not narrowed
+                    else outcomes_due_for(request.user))
     return render(request, "staff/caseload.html", {
-        "form": form, "rows": rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
-        "outcomes_due": sum(r.outcomes_due for r in rows), "heading": "My caseload",
+        "form": form, "caseload": caseload, "rows": caseload.rows, "sort": filters.get("sort") or "name",
+        "columns": SORTABLE_COLUMNS, "outcomes_due": outcomes_due, "heading": "My caseload",
     })
 
 
@@ -37,9 +42,9 @@ def team_caseload(request):
     team = user.team
     practitioners = [m for m in team.members.filter(is_active=True) if m.is_practitioner]
     form = CaseloadFilterForm(request.GET or None, practitioners=practitioners)
-    rows, filters = _filtered(request, form, team=team)
+    caseload, filters = _filtered(request, form, team=team)
     return render(request, "staff/team_caseload.html", {
-        "form": form, "rows": rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
+        "form": form, "caseload": caseload, "rows": caseload.rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
         "team": team, "workload": team_workload(user, team), "heading": f"Team caseload: {team.name}",
     })
 

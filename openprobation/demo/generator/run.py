@@ -20,11 +20,12 @@ from .cases import build_team
 from .context import NamePools, RunContext, TeamContext
 from .errors import DemoDataExists
 from .interventions import build_interventions
-from .organisation import OTHER_ROLES, build_organisation, build_staff
+from .organisation import WITHOUT_TEAM, build_organisation, build_staff
 from .plan import closed_for_scale, people_for_scale, plan_organisation
 from .reference import Reference
 from .registrations import build_registrations
 from .reset import delete_domain_data, domain_data_exists
+from .sharing import build_sharing
 from .writer import Batch, Writer, deferred_indexes
 
 # From this many people on PostgreSQL, the load runs as one transaction with the indexes built at the end.
@@ -100,8 +101,7 @@ def generate(
     result.counts["staff.Team"] = len(plan.teams)
     result.counts["staff.User"] = (
         sum(len(s.practitioners) + len(s.case_admins) + len(s.others) + 1 for s in staff_by_team.values())
-        + len(OTHER_ROLES)
-        + 1  # the administrator
+        + len(WITHOUT_TEAM)
     )
 
     fixed_practitioner = result.sign_ins["practitioner"]
@@ -136,12 +136,18 @@ def generate(
                     progress(done, len(plan.teams))
             mark = time.monotonic()
         timings["indexes"] += time.monotonic() - mark
-        # Modules that add to every person once all of them are written (indexes in place again).
-        mark = time.monotonic()
-        result.counts.update(build_registrations(seed=seed, today=today))
-        result.counts.update(build_assessments(seed=seed, today=today, practitioner=fixed_practitioner))
-        result.counts.update(build_interventions(run=run, sign_ins=result.sign_ins))
-        timings["registrations"] += time.monotonic() - mark
+        # Modules that add to every person once all of them are written (indexes in place again), each
+        # timed on its own.
+        modules = (
+            ("registrations", lambda: build_registrations(seed=seed, today=today)),
+            ("assessments", lambda: build_assessments(seed=seed, today=today, practitioner=fixed_practitioner)),
+            ("interventions", lambda: build_interventions(run=run, sign_ins=result.sign_ins)),
+            ("sharing", lambda: build_sharing(run=run, sign_ins=result.sign_ins)),
+        )
+        for name, build_module in modules:
+            mark = time.monotonic()
+            result.counts.update(build_module())
+            timings[name] += time.monotonic() - mark
     if bulk and connection.vendor == "postgresql":
         mark = time.monotonic()
         _vacuum_analyze()

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -84,6 +85,12 @@ class Command(BaseCommand):
                 User.objects.filter(username__in=[u for u, _, _ in FIXED_SIGN_INS]).select_related("team")
             )
             return
+        if settings.PRODUCTION:
+            # A live service's people must never be mixed with, or deleted for, synthetic ones.
+            raise CommandError(
+                "The demo generator does not run with OPENPROBATION_ENV=production: it writes synthetic people "
+                "and --reset deletes every person. Use a separate demo or benchmark database."
+            )
         today = today or timezone.localdate()
         if history_months < 1:
             raise CommandError("--history-months must be at least 1.")
