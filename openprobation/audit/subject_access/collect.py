@@ -2,20 +2,20 @@
 
 Each ``Section`` becomes one JSON file of the export. Sensitive contacts and sensitive notes (and the notes
 of a sensitive contact) are never exported: they are listed in ``withheld`` by type and date only, and
-their versions and audit entries are left out as well. Records about the person that this module does not
-know (another app's, added later) are never exported by guesswork: ``held_elsewhere`` counts them by kind,
-so that the data protection officer reviews them by hand.
+their versions and audit entries are left out as well. So are the records that only exist about a withheld
+contact: a commissioned-service session held on it, and an alert about it. Every other record about the
+person is exported, from this module and from ``from_interventions``, ``from_assessments`` and
+``from_protection``, each a fixed number of queries whatever the size of the record. Records about the
+person that no section knows (another app's, added later) are never exported by guesswork:
+``held_elsewhere`` counts them by kind, so that the data protection officer reviews them by hand.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.apps import apps
 from django.db import models
-from django.utils import timezone
 
 from openprobation.alerts.models import Alert
 from openprobation.people.models import (
@@ -33,6 +33,12 @@ from openprobation.supervision.models import Breach, Contact, ContactNote, Enfor
 from ..case_history import versions_of
 from ..history import TRACKED
 from ..models import AuditEvent
+from .from_assessments import assessment_sections
+from .from_interventions import referral_sections
+from .from_protection import registration_sections
+from .records import Section, Withheld, local_date, plain, row
+
+__all__ = ["COVERED", "Section", "SubjectData", "Withheld", "collect", "plain", "row"]
 
 # The person's own search keys are derived from their names; they add nothing a person could read.
 PERSON_LEFT_OUT = {"search_first", "search_surname", "phonetic_first", "phonetic_surname"}
@@ -42,22 +48,11 @@ COVERED = {
     "people.person", "people.alias", "people.address", "people.personalcircumstance", "people.disability",
     "people.adjustment", "people.personalcontact", "people.equalitydata", "sentences.event",
     "sentences.sentence", "supervision.contact", "alerts.alert",
+    "interventions.referral", "interventions.transition",
+    "assessments.assessment", "assessments.externalassessment", "assessments.goal", "assessments.planversion",
+    "assessments.planreview", "assessments.personrequest", "assessments.tiercalculation",
+    "protection.registration",
 }
-
-
-@dataclass
-class Section:
-    key: str  # file name without .json
-    title: str
-    rows: list[dict]
-    note: str = ""
-
-
-@dataclass
-class Withheld:
-    kind: str
-    date: str
-    reason: str
 
 
 @dataclass
@@ -69,50 +64,6 @@ class SubjectData:
 
     def section(self, key: str) -> Section:
         return next(section for section in self.sections if section.key == key)
-
-
-# --- values ------------------------------------------------------------------------------------------
-
-
-def plain(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    return str(value)
-
-
-def row(obj, *, leave_out=()) -> dict:
-    """Every column of ``obj``: choices with their label, links with what they point at when loaded."""
-    data = {}
-    for column in obj._meta.concrete_fields:
-        if column.name in leave_out:
-            continue
-        if column.is_relation:
-            target_id = getattr(obj, column.attname)
-            cached = column.get_cached_value(obj, default=None) if target_id is not None else None
-            data[column.name] = None if target_id is None else (
-                {"id": target_id, "name": str(cached)} if cached is not None else {"id": target_id}
-            )
-            continue
-        value = getattr(obj, column.attname)
-        if column.choices and value not in (None, ""):
-            data[column.name] = {"code": value, "label": str(dict(column.flatchoices).get(value, value))}
-        else:
-            data[column.name] = plain(value)
-    return data
-
-
-def _local_date(value) -> str:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date().isoformat()
-    return value.isoformat()
 
 
 # --- the collection ----------------------------------------------------------------------------------
@@ -129,7 +80,7 @@ def collect(person) -> SubjectData:
     sensitive_contacts = {contact.pk for contact in contacts if contact.sensitive}
     for contact in contacts:
         if contact.sensitive:
-            withheld.append(Withheld(str(contact.contact_type), _local_date(contact.starts_at), "Sensitive contact"))
+            withheld.append(Withheld(str(contact.contact_type), local_date(contact.starts_at), "Sensitive contact"))
     notes = list(
         ContactNote.objects.filter(contact__person=person).select_related("created_by", "contact__contact_type")
         .order_by("created_at", "id")
@@ -139,7 +90,20 @@ def collect(person) -> SubjectData:
         if note.sensitive or note.contact_id in sensitive_contacts:
             withheld_notes.add(note.pk)
             reason = "Sensitive note" if note.sensitive else "Note on a sensitive contact"
-            withheld.append(Withheld(f"Note on a {note.contact.contact_type}", _local_date(note.created_at), reason))
+            withheld.append(Withheld(f"Note on a {note.contact.contact_type}", local_date(note.created_at), reason))
+    services, services_withheld, withheld_sessions = referral_sections(person, sensitive_contacts=sensitive_contacts)
+    withheld += services_withheld
+    alerts, withheld_alerts = [], set()
+    for alert in (Alert.objects.filter(person=person).select_related("owner", "escalated_to", "closed_by")
+                  .order_by("raised_at", "id")):
+        if _about_withheld_contact(alert, sensitive_contacts, withheld_sessions):
+            withheld_alerts.add(alert.pk)
+            withheld.append(Withheld("Alert", local_date(alert.raised_at), "Alert about a sensitive contact"))
+        else:
+            alerts.append(row(alert))
+    # What is left out of the versions and the audit trail, by the audited record's label.
+    hidden = {"supervision.contact": sensitive_contacts, "supervision.contactnote": withheld_notes,
+              "interventions.session": withheld_sessions, "alerts.alert": withheld_alerts}
 
     sentences = list(Sentence.objects.filter(person=person).select_related("sentence_type", "event")
                      .order_by("start_date", "id"))
@@ -174,15 +138,24 @@ def collect(person) -> SubjectData:
                  .order_by("decided_on", "id")]),
         Section("breaches", "Breach and recall", [row(b) for b in Breach.objects.filter(sentence_id__in=sentence_ids)
                                                   .select_related("initiated_by").order_by("started_on", "id")]),
-        Section("alerts", "Alerts", [row(a) for a in Alert.objects.filter(person=person)
-                                     .select_related("owner", "escalated_to", "closed_by").order_by("raised_at", "id")]),
-        Section("record_history", "Earlier versions of these records",
-                _versions(person, sensitive_contacts, withheld_notes)),
-        Section("audit_trail", "Actions recorded on this case",
-                _audit_trail(person, sensitive_contacts, withheld_notes)),
+        *services,
+        *assessment_sections(person),
+        *registration_sections(person),
+        Section("alerts", "Alerts", alerts, note="Alerts about a sensitive contact are withheld: see withheld.json."),
+        Section("record_history", "Earlier versions of these records", _versions(person, hidden)),
+        Section("audit_trail", "Actions recorded on this case", _audit_trail(person, hidden)),
     ]
     withheld.sort(key=lambda item: (item.date, item.kind))
     return SubjectData(person=person, sections=sections, withheld=withheld, held_elsewhere=_held_elsewhere(person))
+
+
+def _about_withheld_contact(alert, sensitive_contacts: set, withheld_sessions: set) -> bool:
+    """An alert raised about a sensitive contact, or about a session held on one, quotes what is withheld."""
+    kind, _, number = alert.subject_key.partition(":")
+    if kind == "session" and number.isdigit() and int(number) in withheld_sessions:
+        return True
+    contact = alert.evidence.get("contact") if isinstance(alert.evidence, dict) else None
+    return isinstance(contact, int) and contact in sensitive_contacts
 
 
 def _person(person):
@@ -200,17 +173,20 @@ def _events(person) -> list[dict]:
     return [{**row(event), "offences": offences.get(event.pk, [])} for event in events]
 
 
-def _versions(person, sensitive_contacts: set, withheld_notes: set) -> list[dict]:
+def _versions(person, hidden: dict[str, set]) -> list[dict]:
+    sensitive_contacts = hidden["supervision.contact"]
     rows = []
     for tracked in TRACKED:
         versions = versions_of(tracked, person).order_by("history_date", "history_id")
         label = tracked.model._meta.label_lower
+        if hidden.get(label):
+            versions = versions.exclude(id__in=hidden[label])
         if label == "supervision.contact":
-            versions = versions.exclude(id__in=sensitive_contacts).exclude(
+            versions = versions.exclude(
                 id__in=Contact.history.model.objects.filter(person_id=person.pk, sensitive=True).values("id")
             )
         if label == "supervision.contactnote":
-            versions = versions.exclude(id__in=withheld_notes).exclude(contact_id__in=sensitive_contacts).exclude(
+            versions = versions.exclude(contact_id__in=sensitive_contacts).exclude(
                 id__in=ContactNote.history.model.objects.filter(sensitive=True).values("id")
             )
         names = [f.attname for f in versions.model.tracked_fields if f.name not in PERSON_LEFT_OUT]
@@ -223,13 +199,11 @@ def _versions(person, sensitive_contacts: set, withheld_notes: set) -> list[dict
     return rows
 
 
-def _audit_trail(person, sensitive_contacts: set, withheld_notes: set) -> list[dict]:
+def _audit_trail(person, hidden: dict[str, set]) -> list[dict]:
     rows = []
     for event in AuditEvent.objects.filter(crn=person.crn).select_related("actor").order_by("seq"):
         object_id = int(event.object_id) if event.object_id.isdigit() else None
-        if event.object_type == "supervision.contact" and object_id in sensitive_contacts:
-            continue
-        if event.object_type == "supervision.contactnote" and object_id in withheld_notes:
+        if object_id in hidden.get(event.object_type, ()):
             continue
         rows.append({"at": plain(event.at), "action": event.verb, "by": str(event.actor) if event.actor else "system",
                      "record": f"{event.object_type} {event.object_id}", "summary": event.summary})

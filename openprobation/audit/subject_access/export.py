@@ -69,12 +69,28 @@ def _text(value) -> str:
     return str(value)
 
 
-def readable(rows: list[dict]) -> list[list[tuple[str, str]]]:
-    """Each row as (label, text) pairs for the HTML and PDF summary."""
-    return [
-        [(_words(name), _text(value)) for name, value in item.items() if name != "id" and value not in (None, "", [], {})]
-        for item in rows
-    ]
+def _fields(item: dict) -> list[tuple[str, str]]:
+    return [(_words(name), _text(value)) for name, value in item.items()
+            if name != "id" and value not in (None, "", [], {})]
+
+
+def _is_records(value) -> bool:
+    """A list of records held inside a record (a referral's sessions, say), rather than a list of values."""
+    return (isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+            and not any(set(item) <= {"id", "name"} or set(item) == {"code", "label"} for item in value))
+
+
+def readable(rows: list[dict]) -> list[dict]:
+    """Each row for the HTML and PDF summary: its ``fields`` as (label, text) pairs, then its ``parts``, the
+    records held inside it (a referral's sessions, say) as (label, [(label, text) pairs of each record])."""
+    shown = []
+    for item in rows:
+        values = [(name, value) for name, value in item.items() if name != "id" and value not in (None, "", [], {})]
+        shown.append({
+            "fields": [(_words(name), _text(value)) for name, value in values if not _is_records(value)],
+            "parts": [(_words(name), [_fields(part) for part in value]) for name, value in values if _is_records(value)],
+        })
+    return shown
 
 
 def render_summary(data: SubjectData, *, generated_at, generated_by, reference: str, full: bool = True) -> str:

@@ -13,8 +13,9 @@ from openprobation.audit.subject_access import REFERENCE_MAX_LENGTH, export_subj
 class Command(BaseCommand):
     help = (
         "Export everything held about the person with this CRN as a ZIP of JSON files with an HTML and PDF "
-        "summary, sensitive contacts and notes withheld and listed. Runs as the named data protection "
-        "officer, through the same access checks as the page, and is recorded in the case's history."
+        "summary, sensitive contacts and notes (and sessions and alerts about them) withheld and listed. Runs "
+        "as the named data protection officer, through the same access checks as the page, and is recorded "
+        "in the case's history."
     )
 
     def add_arguments(self, parser):
