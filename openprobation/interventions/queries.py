@@ -9,8 +9,11 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from openprobation.alerts.models import Alert
+from openprobation.supervision.models import Contact
 
 from . import rules
+from .actions.common import ENFORCEABLE_SESSION_CODE, SESSION_CODE
+from .actions.rescheduling import REQUESTED_BY_WORDS
 from .continuity import ALERT_REASON, subject_for
 from .models import ActionPlan, Referral, ReferralStatus, Session, Transition
 from .models.referrals import LIVE_STATUSES
@@ -117,6 +120,43 @@ def service_rows(referrals, today: datetime.date | None = None) -> list[ServiceR
             open_alert=alerts.get((referral.person_id, subject_for(referral))),
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class Reschedule:
+    """An earlier time of a session: the appointment closed as rescheduled, who asked and why."""
+
+    starts_at: datetime.datetime
+    requested_by: str  # Contact.RequestedBy
+    reason: str
+
+    @property
+    def asked(self) -> str:
+        return REQUESTED_BY_WORDS.get(self.requested_by, "")
+
+
+def attach_reschedules(sessions, person) -> None:
+    """Give each session ``reschedules``: its earlier times, oldest first. One query for all of them.
+
+    A rescheduled session's old appointments are closed (RSOF or RSSR) and each points at the next one
+    (``Contact.rescheduled_to``); the session points at the last. Walking back from it gives the history.
+    """
+    sessions = list(sessions)
+    if not sessions:
+        return
+    moved = {
+        row["rescheduled_to_id"]: row
+        for row in Contact.objects.filter(person=person, rescheduled_to__isnull=False,
+                                          contact_type__code__in=(ENFORCEABLE_SESSION_CODE, SESSION_CODE))
+        .values("pk", "starts_at", "rescheduled_to_id", "reschedule_requested_by", "reschedule_reason")
+    }
+    for session in sessions:
+        history, at = [], session.contact_id
+        while at in moved and len(history) < len(moved):
+            row = moved[at]
+            history.append(Reschedule(row["starts_at"], row["reschedule_requested_by"], row["reschedule_reason"]))
+            at = row["pk"]
+        session.reschedules = history[::-1]
 
 
 def case_referrals(person):

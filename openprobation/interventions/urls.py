@@ -31,6 +31,8 @@ urlpatterns = [
     path("provider/referrals/<int:referral_id>/sessions/add/", provider.add_session, name="provider-add-session"),
     path("provider/referrals/<int:referral_id>/sessions/<int:session_id>/feedback/", provider.feedback,
          name="provider-feedback"),
+    path("provider/referrals/<int:referral_id>/sessions/<int:session_id>/reschedule/", provider.reschedule_session,
+         name="provider-reschedule"),
     path("provider/referrals/<int:referral_id>/end-of-service-report/", provider.end_of_service_report,
          name="provider-end-of-service-report"),
     # Contracts.

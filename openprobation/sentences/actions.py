@@ -126,6 +126,8 @@ def add_requirement(sentence: Sentence, *, by, requirement_type, length: Decimal
         )
         record("requirement_added", requirement, by=by, crn=sentence.person.crn,
                type=requirement_type.code, length=length)
+        # A live requirement is a tier input (the order's mandate for change, or a restrictive one).
+        _recalculate_tier(sentence.person, by=by, trigger=f"{requirement_type} added")
     return requirement
 
 

@@ -28,6 +28,7 @@ from .referrals import (
     set_protective,
     withdraw_referral,
 )
+from .rescheduling import reschedule_session
 
 __all__ = [
     "AMENDABLE",
@@ -45,6 +46,7 @@ __all__ = [
     "record_replacement",
     "record_session_feedback",
     "record_transition",
+    "reschedule_session",
     "schedule_session",
     "send_referral",
     "set_protective",

@@ -17,6 +17,7 @@ from .provider import (
     EndOfServiceReportForm,
     FeedbackForm,
     LeaverForm,
+    RescheduleSessionForm,
     SessionForm,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "ProtectiveForm",
     "ReferralForm",
     "ReplacementForm",
+    "RescheduleSessionForm",
     "SessionForm",
     "TransitionForm",
     "WithdrawForm",

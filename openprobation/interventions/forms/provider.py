@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from openprobation.frontend.forms import GovUKDateField, GovUKFormMixin, GovUKRadioSelect, GovUKTimeField
 from openprobation.staff.models import User
+from openprobation.supervision.models import Contact
 
 from ..models import Attendance, NoSessionReason, Rating
 from ..models.sessions import Delivery
@@ -62,6 +63,30 @@ class SessionForm(GovUKFormMixin, forms.Form):
         if day and start and end:
             data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, start))
             data["duration"] = timezone.make_aware(datetime.datetime.combine(day, end)) - data["starts_at"]
+        return data
+
+
+class RescheduleSessionForm(GovUKFormMixin, forms.Form):
+    """Move a session to a new time; it keeps its length. The hidden fields are the appointment the provider saw."""
+
+    contact = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date = GovUKDateField(label="New date", help_text="For example, 27 3 2027")
+    start_time = GovUKTimeField(label="New start time", help_text="Use the 24-hour clock, for example 14:30")
+    requested_by = forms.ChoiceField(
+        label="Who asked for it to be rescheduled?", widget=GovUKRadioSelect,
+        choices=[(Contact.RequestedBy.PERSON, "The person on probation"), (Contact.RequestedBy.SERVICE, "Our service")],
+        error_messages={"required": "Select who asked for the session to be rescheduled"},
+    )
+    reason = text_field("Why is it being rescheduled?", rows=3, message="Enter why the session is being rescheduled",
+                        help_text="The probation practitioner sees this on the case's appointments.")
+    allow_clashes = forms.BooleanField(label="Reschedule anyway, despite the clashes above", required=False)
+
+    def clean(self):
+        data = super().clean()
+        day, start = data.get("date"), data.get("start_time")
+        if day and start:
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, start))
         return data
 
 

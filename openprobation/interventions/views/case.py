@@ -28,7 +28,7 @@ from ..forms import (
 )
 from ..forms.common import show_error
 from ..models import ActionPlan, Contract, Referral, Transition
-from ..queries import case_referrals, case_services, service_rows
+from ..queries import attach_reschedules, case_referrals, case_services, service_rows
 
 PART = "services"
 
@@ -102,6 +102,7 @@ def referral_detail(request, crn, referral_id):
     referral = _referral_of(person, referral_id)
     [row] = service_rows([referral])
     sessions = list(referral.sessions.select_related("contact__outcome", "feedback_by").order_by("number"))
+    attach_reschedules(sessions, person)
     return render(request, "interventions/case/referral.html", case_context(
         person, "services",
         referral=referral,

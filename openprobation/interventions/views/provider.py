@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from openprobation.access.case import client_ip
 from openprobation.access.models import AccessEvent
+from openprobation.core.calendar import format_date
 
 from .. import actions, permissions
 from ..forms import (
@@ -25,11 +26,12 @@ from ..forms import (
     EndOfServiceReportForm,
     FeedbackForm,
     LeaverForm,
+    RescheduleSessionForm,
     SessionForm,
 )
 from ..forms.common import show_error
 from ..models import ProviderMembership, Session
-from ..queries import PROVIDER_FILTERS, provider_referrals, provider_rows
+from ..queries import PROVIDER_FILTERS, attach_reschedules, provider_referrals, provider_rows
 
 PAGE_SIZE = 100
 NAVIGATION = [("Referrals", "/services/provider/"), ("Team", "/services/provider/team/"),
@@ -80,6 +82,7 @@ def referral(request, referral_id):
     membership = _membership(request)
     found = _referral(request, referral_id)
     sessions = list(found.sessions.select_related("contact__outcome").order_by("number"))
+    attach_reschedules(sessions, found.person)
     return render(request, "interventions/provider/referral.html", _context(
         membership=membership, referral=found, sessions=sessions,
         outcomes=list(found.outcomes.select_related("outcome")),
@@ -175,6 +178,48 @@ def feedback(request, referral_id, session_id):
             return redirect("interventions:provider-referral", found.pk)
     return render(request, "interventions/provider/feedback.html", _context(form=form, referral=found,
                                                                             session=session))
+
+
+def _is_clash(error: ValidationError) -> bool:
+    return not hasattr(error, "error_dict") and any(e.code == "clash" for e in error.error_list)
+
+
+def reschedule_session(request, referral_id, session_id):
+    """Move a session to a new time: the same reschedule as the case's appointments page."""
+    _membership(request)
+    found = _referral(request, referral_id)
+    if not permissions.may_deliver(request.user, found):
+        raise PermissionDenied("Only the assigned caseworker or a manager at the provider can do this.")
+    session = Session.objects.filter(referral=found, pk=session_id).select_related("contact").first()
+    if session is None:
+        raise Http404("No such session.")
+    form = RescheduleSessionForm(request.POST if request.method == "POST" else None,
+                                 initial={"contact": session.contact_id, "version": session.contact.version})
+    clash = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.reschedule_session(
+                session, by=request.user, starts_at=data.get("starts_at"), requested_by=data["requested_by"],
+                reason=data["reason"], expected_contact=data["contact"], expected_version=data["version"],
+                allow_clashes=data["allow_clashes"],
+            )
+        except ValidationError as error:
+            clash = _is_clash(error)
+            show_error(form, error, {"starts_at": "date"})
+            # The page now shows the session as it is, so trying again acts on what the provider sees.
+            form.data = form.data.copy()
+            form.data["contact"], form.data["version"] = session.contact_id, session.contact.version
+        else:
+            session.refresh_from_db()
+            when = timezone.localtime(session.contact.starts_at)
+            messages.success(request, f"Session {session.number} rescheduled to {format_date(when.date())} at "
+                                      f"{when:%H:%M}")
+            return redirect("interventions:provider-referral", found.pk)
+    if not (clash or form.data.get("allow_clashes")):
+        form.fields.pop("allow_clashes")
+    return render(request, "interventions/provider/reschedule.html", _context(form=form, referral=found,
+                                                                              session=session))
 
 
 def end_of_service_report(request, referral_id):

@@ -258,7 +258,17 @@ def arrange_appointments(
 def reschedule_appointment(
     contact, *, by, starts_at, requested_by, reason, expected_version, allow_clashes=False
 ) -> Contact:
-    """Move an appointment: create the new one, and close the old one as rescheduled (RSOF or RSSR)."""
+    """Move an appointment: create the new one, and close the old one as rescheduled (RSOF or RSSR).
+
+    A commissioned service's session moves with its appointment (``interventions.actions.rescheduling``),
+    so the provider records feedback on the new one and the closed one keeps the history.
+    """
+    # Imported here: interventions builds on supervision, so a module-level import would be circular.
+    from openprobation.interventions.actions.rescheduling import (
+        follow_rescheduled_session,
+        session_to_reschedule,
+    )
+
     with transaction.atomic():
         old = _lock(contact, expected_version)
         if not old.contact_type.attendance:
@@ -267,6 +277,7 @@ def reschedule_appointment(
             raise ValidationError(
                 f"This appointment already has an outcome ({old.outcome}), so it cannot be rescheduled."
             )
+        session = session_to_reschedule(old)
         errors = {}
         if requested_by not in RESCHEDULE_OUTCOMES:
             errors["requested_by"] = "Select who asked for the appointment to be rescheduled"
@@ -296,6 +307,7 @@ def reschedule_appointment(
             location=old.location,
             staff=old.staff,
             team=old.team,
+            description=old.description,
             sensitive=old.sensitive,
             series=old.series,
             created_by=by,
@@ -329,6 +341,8 @@ def reschedule_appointment(
             requested_by=requested_by,
             clashes_accepted=list(clashes),
         )
+        if session is not None:
+            follow_rescheduled_session(session, old=old, new=new, by=by)
     return new
 
 

@@ -216,7 +216,7 @@ def take_enforcement_action(contact, action, *, by, rationale="", today=None) ->
             # Previous enforcement activity is a tier input.
             from openprobation.assessments.tiering.calculate import recalculate_tier_after_commit
 
-            recalculate_tier_after_commit(current.person, by=by, trigger="Breach or recall started")
+            recalculate_tier_after_commit(current.person, by=by, trigger=f"{'Recall' if recall else 'Breach'} started")
             breach = Breach.objects.create(
                 sentence=current.sentence,
                 triggered_by=current,
