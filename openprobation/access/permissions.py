@@ -28,6 +28,8 @@ ACTIVITY_LOG = "activity-log"
 COMPLIANCE = "compliance"
 EQUALITY_DATA = "equality-data"
 SHARING = "sharing"
+RISK_AND_NEEDS = "risk-and-needs"
+SENTENCE_PLAN = "sentence-plan"
 LIMITED_ACCESS = "limited-access"
 ACCESS_LOG = "access-log"
 SUBJECT_ACCESS = "subject-access"
@@ -77,6 +79,17 @@ PART_RULES: dict[str, PartRule] = {
         read=CASE_RECORD_READERS,
         change=COURT_WORK_WRITERS,
         why="Court work: court officers record orders, licences and requirements as well.",
+    ),
+    RISK_AND_NEEDS: PartRule(
+        read=CASE_RECORD_READERS,
+        change=CASE_OWNERS,
+        why="Assessing risk and needs is the supervising practitioner's professional judgement, countersigned "
+            "by a manager: case administrators read it but do not write it.",
+    ),
+    SENTENCE_PLAN: PartRule(
+        read=CASE_RECORD_READERS,
+        change=CASE_OWNERS,
+        why="The sentence plan is agreed between the person and their practitioner: case administrators read it.",
     ),
     EQUALITY_DATA: PartRule(
         read=SPECIAL_CATEGORY_ROLES,

@@ -1,4 +1,4 @@
-"""`{% load access %}`: links that respect what the viewer's role may open."""
+"""`{% load access %}`: links that respect what the viewer's role may open, and changes it may make."""
 
 from django import template
 from django.urls import reverse
@@ -20,3 +20,14 @@ def case_url(context, crn):
     user = context["request"].user
     part = permissions.landing_part(user)
     return reverse(LANDING_URLS.get(part, "case:overview"), args=[crn])
+
+
+@register.filter
+def may_change(person, part):
+    """`{% if person|may_change:"sentence" %}`: may the viewer change this part of the case? Case pages show
+    "Change", "Add" and action buttons only then. It asks the viewer's role through `person.case_access`, which
+    `case_for` set when it read the case: no query. A person not read through `case_for` offers no change."""
+    access = getattr(person, "case_access", None)
+    if access is None:
+        return False
+    return access.may_change(part)

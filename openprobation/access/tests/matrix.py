@@ -1,10 +1,12 @@
 """The permission matrix as docs/access.md writes it, and the case routes as the URL resolver lists them."""
 
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "access.md"
 OTHER = "other case pages"
@@ -57,3 +59,37 @@ def _walk(patterns, prefix="", namespaces=()):
 def case_routes() -> list[Route]:
     """Every named URL pattern that takes a CRN: new case pages are covered without anyone listing them."""
     return sorted((r for r in _walk(get_resolver().url_patterns) if "crn" in r.params), key=lambda r: r.name)
+
+
+def app_values(case, users) -> dict[str, dict]:
+    """Route parameters contributed by the apps: `openprobation/<app>/tests/matrix_values.py` defines
+    `matrix_values(case, users) -> {route name: {parameter: value}}`, so each app covers its own routes with
+    real objects of `case`."""
+    found = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("openprobation."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.matrix_values")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.tests.matrix_values":
+                raise
+            continue
+        found.update(module.matrix_values(case, users))
+    return found
+
+
+def route_url(route: Route, values: dict, per_route: dict) -> tuple[str | None, list[str]]:
+    """The route's URL with real values (the route's own, else the shared ones), or None and the parameters
+    nothing gave a value for."""
+    given = {**values, **per_route.get(route.name, {})}
+    missing = [param for param in route.params if given.get(param) is None]
+    if missing:
+        return None, missing
+    return reverse(route.name, kwargs={param: given[param] for param in route.params}), []
+
+
+def no_value_message(route: Route, missing) -> str:
+    app = route.name.split(":")[0]
+    return (f"{route.name}: no real value for {', '.join(missing)}; give one in its app's tests/matrix_values.py "
+            f"(`matrix_values(case, users)`, namespace {app!r})")
