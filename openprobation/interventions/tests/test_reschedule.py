@@ -179,6 +179,10 @@ def test_a_session_with_feedback_cannot_be_rescheduled(live_referral, client, al
     assert "The provider has recorded feedback for session 1" in page.content.decode()
     contact.refresh_from_db()
     assert contact.rescheduled_to is None
+    # The appointment's page offers no Reschedule button for it.
+    detail = client.get(reverse("supervision:appointment", args=[live_referral.person.crn, contact.pk]))
+    assert detail.status_code == 200
+    assert reverse("supervision:reschedule", args=[live_referral.person.crn, contact.pk]) not in detail.text
 
 
 def test_a_rescheduled_session_is_not_a_missed_one_for_the_continuity_rules(protective, alice, pat, monkeypatch):

@@ -174,9 +174,17 @@ def appointment_detail(request, crn, contact_id):
         rescheduled=rescheduled,
         is_future=_is_future(contact),
         may_record_outcome=not rescheduled and not _is_future(contact),
-        may_reschedule=contact.outcome_id is None,
+        may_reschedule=_may_reschedule(contact),
         may_enforce=contact.outcome_id is not None and not rescheduled and contact.sentence_id is not None,
     ))
+
+
+def _may_reschedule(contact) -> bool:
+    """No outcome yet, and, for a commissioned service's session, no feedback from the provider either."""
+    if contact.outcome_id is not None:
+        return False
+    session = getattr(contact, "provider_session", None)  # the reverse one-to-one; None for other appointments
+    return session is None or not session.has_feedback
 
 
 def reschedule(request, crn, contact_id):
@@ -209,7 +217,7 @@ def reschedule(request, crn, contact_id):
         contact=contact,
         form=form,
         show_allow_clashes=clashes or bool(form.data.get("allow_clashes")),
-        may_reschedule=contact.outcome_id is None,
+        may_reschedule=_may_reschedule(contact),
         stale=stale,
     ))
 
