@@ -50,7 +50,11 @@ def team_caseload(request):
 
 
 def home(request):
-    """Where signing in lands: intervention providers on their referrals, everyone else on their caseload."""
+    """Where signing in lands: intervention providers on their referrals, everyone else on the first page of
+    their navigation (a practitioner's caseload, a partner's shared cases, an inspector's inspections...)."""
+    from openprobation.frontend.templatetags.govuk import navigation_for
+
     if request.user.role == "provider":
         return redirect("interventions:provider-home")
-    return redirect("caseload:mine")
+    links = navigation_for(request.user.role)
+    return redirect(links[0][1] if links else "caseload:mine")

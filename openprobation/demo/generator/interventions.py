@@ -17,8 +17,8 @@ What the demo shows:
 - on the fixed practitioner's caseload: a protective mentoring service on the disputed contract for a man who
   leaves approved premises in 10 days (an alert escalated to the manager), a lapsed recovery service, a
   withdrawn accommodation service, a caseworker who left, and a provider's concern about a session.
-The demo's provider user manages the Hope Mentoring Trust: give it a password (or add a "provider" demo
-sign-in) to see the provider's side.
+The `provider` demo sign-in manages the Hope Mentoring Trust: it sees the referrals sent to the Trust's
+contracts, the disputed mentoring service among them.
 """
 
 from __future__ import annotations
@@ -57,7 +57,6 @@ from .service_referrals import (
     historical_timestamps,
 )
 from .util import at, stable_int
-from .vocab import STAFF_EMAIL_DOMAIN
 
 EMAIL_DOMAIN = "provider.openprobation.example"
 CASEWORKERS_PER_PROVIDER = 3
@@ -91,7 +90,7 @@ class Setup:
         self.end_reasons = {r.code: r for r in EndReason.objects.all()}
 
     def _staff(self, regions) -> dict:
-        """(provider code, region id) -> [caseworker, ...]. Hope Mentoring's manager is the demo's provider user."""
+        """(provider code, region id) -> [caseworker, ...]. The "provider" sign-in manages Hope Mentoring."""
         pools, rng = self.run.pools, random.Random(stable_int(self.run.seed, "provider-staff"))
         planned = []
         for code, _, _ in PROVIDERS:
@@ -110,13 +109,9 @@ class Setup:
         start = self.run.today - timedelta(days=900)
         memberships = [ProviderMembership(user=saved[u], provider=self.providers[code], is_manager=False,
                                           started_on=start) for code, _, u, _, _ in planned]
-        if self.provider_manager is not None:
-            self.fixed_provider = self.provider_manager
-            memberships.append(ProviderMembership(user=self.fixed_provider, provider=self.providers["HOPE"],
-                                                  is_manager=True, started_on=start))
-        else:
-            self.fixed_provider = memberships[0].user  # Hope Mentoring's first caseworker manages it
-            memberships[0].is_manager = True
+        self.fixed_provider = self.provider_manager
+        memberships.append(ProviderMembership(user=self.fixed_provider, provider=self.providers["HOPE"],
+                                              is_manager=True, started_on=start))
         ProviderMembership.objects.bulk_create(memberships, update_conflicts=True, unique_fields=["user"],
                                                update_fields=["provider", "is_manager", "started_on", "left_on",
                                                               "left_recorded_by"])
@@ -189,10 +184,8 @@ def protective_alerts(today) -> list[Alert]:
 def build_interventions(*, run, sign_ins) -> Counter:
     """Providers, contracts and every allocated person's services; then the alerts the sweep would raise."""
     today = run.today
-    # The demo's provider user (a "provider" sign-in if the demo has one) manages the Hope Mentoring Trust.
-    manager = sign_ins.get("provider") or User.objects.filter(
-        role=Role.PROVIDER, email__endswith=f"@{STAFF_EMAIL_DOMAIN}", is_active=True).order_by("pk").first()
-    setup = Setup(run, sign_ins["admin"], manager)
+    # The "provider" demo sign-in manages the Hope Mentoring Trust.
+    setup = Setup(run, sign_ins["admin"], sign_ins["provider"])
     builder = Builder(run, setup, sign_ins.get("practitioner"))
     counts = Counter({"interventions.Provider": len(setup.providers),
                       "interventions.Contract": sum(len(c) for c in setup.contracts.values())})

@@ -19,15 +19,21 @@ from .plan import OrganisationPlan
 from .util import email_local, stable_int
 from .vocab import STAFF_EMAIL_DOMAIN
 
-# The fixed sign-ins printed by the command and the README: (username, role, in the first team?).
+# The fixed sign-ins printed by the command and the README, one for every role the demo shows:
+# (username, role, in the first team?).
 FIXED_SIGN_INS = [
     ("practitioner", Role.PROBATION_OFFICER, True),
     ("manager", Role.SENIOR_PROBATION_OFFICER, True),
     ("caseadmin", Role.CASE_ADMINISTRATOR, True),
+    ("court", Role.COURT_OFFICER, False),
+    ("provider", Role.PROVIDER, False),
+    ("partner", Role.PARTNER, False),
+    ("inspector", Role.INSPECTOR, False),
+    ("dpo", Role.DATA_PROTECTION, False),
     ("admin", Role.ADMIN, False),
 ]
-# One user of each role that belongs to no team.
-OTHER_ROLES = [Role.COURT_OFFICER, Role.PROVIDER, Role.PARTNER, Role.INSPECTOR, Role.DATA_PROTECTION]
+# The fixed sign-ins in no team, in the order of their staff codes (<first region>X01, X02, ...).
+WITHOUT_TEAM = [(username, role) for username, role, in_team in FIXED_SIGN_INS if not in_team]
 
 
 @dataclass
@@ -176,11 +182,9 @@ def build_staff(
             username, first, last = names.person()
             add(username, first, last, role, code, f"{code}{n:02d}", "other")
     region_code = plan.regions[0][0]
-    for n, role in enumerate(OTHER_ROLES, start=1):
-        username, first, last = names.person()
-        add(username, first, last, role, None, f"{region_code}X{n:02d}", "other")
-    username, first, last = names.person()
-    add("admin", first, last, Role.ADMIN, None, f"{region_code}X00", "other", fixed=True)
+    for n, (username, role) in enumerate(WITHOUT_TEAM, start=1):
+        _, first, last = names.person()
+        add(username, first, last, role, None, f"{region_code}X{n:02d}", "other", fixed=True)
 
     planned = [user for user, _, _ in rows]
     clashes = User.objects.filter(username__in=list(fixed)).exclude(email__endswith="@" + STAFF_EMAIL_DOMAIN)

@@ -15,6 +15,7 @@ from openprobation.audit.models import AuditEvent
 from openprobation.core.calendar import default_calendar
 from openprobation.demo.generator import (
     DEMO_PASSWORD,
+    FIXED_SIGN_INS,
     DemoDataExists,
     generate,
     plan_organisation,
@@ -276,10 +277,8 @@ def test_people_identifiers_and_search_keys(demo):
 
 
 def test_the_demo_sign_ins_work_and_other_staff_cannot_sign_in(demo):
-    signs = {
-        u.username: u
-        for u in User.objects.filter(username__in=["practitioner", "manager", "admin", "caseadmin"])
-    }
+    signs = {u.username: u for u in User.objects.filter(username__in=[u for u, _, _ in FIXED_SIGN_INS])}
+    assert len(signs) == len(FIXED_SIGN_INS)
     for user in signs.values():
         assert user.check_password(DEMO_PASSWORD)
         assert user.is_active
@@ -351,7 +350,7 @@ def test_the_command_prints_the_sign_ins(db, capsys):
     out = capsys.readouterr().out
     assert "Generated 30 people" in out
     assert DEMO_PASSWORD in out
-    for username in ("practitioner", "manager", "caseadmin", "admin"):
+    for username, _, _ in FIXED_SIGN_INS:
         assert f"  {username} " in out
 
 

@@ -23,13 +23,26 @@ BADGE_COLOURS = {"black", "blue", "bright", "green", "grey", "purple", "red"}
 BUTTON_VARIANTS = {"secondary", "warning", "inverse"}
 SORT_ORDERS = {"ascending", "descending", "none"}
 
-# (text, href, roles that see it; None for everyone signed in)
+# (text, href, roles that see it; None for everyone signed in). A role sees only the pages it may use (who may use
+# which page: docs/access.md); frontend/tests/test_navigation.py opens every link as every role. Providers reach
+# no case: their "Referrals" comes from the alerts app's navigation tag, and their own pages bring their own.
+PROBATION_STAFF = ("po", "pso", "spo", "case_admin", "court")  # as in access.permissions: case work, adding people
 DEFAULT_NAVIGATION = (
-    ("My caseload", "/caseload/", None),
-    ("Team caseload", "/caseload/team/", ("spo", "admin")),
-    ("Search", "/search/", None),
+    ("My caseload", "/caseload/", PROBATION_STAFF),
+    ("Team caseload", "/caseload/team/", ("spo",)),
+    ("Shared with me", "/access/shared-with-me/", ("partner",)),
+    ("Inspections", "/access/inspections/", ("inspector", "admin")),  # administrators set them up
+    ("Subject access", "/audit/subject-access/", ("dpo",)),
+    # Everyone whose role reaches cases; the data protection officer finds the person a request is about.
+    ("Search", "/search/", (*PROBATION_STAFF, "partner", "inspector", "dpo")),
+    ("Add a person", "/people/add/", PROBATION_STAFF),
     ("Sign-in security", "/account/two-factor/", None),
 )
+
+
+def navigation_for(role) -> list[tuple[str, str]]:
+    """The (text, href) links of the default navigation a role sees."""
+    return [(text, href) for text, href, roles in DEFAULT_NAVIGATION if roles is None or role in roles]
 
 
 # ---------------------------------------------------------------------------
@@ -92,8 +105,7 @@ def service_navigation_items(context):
             (item["text"], item["href"]) if isinstance(item, Mapping) else tuple(item) for item in custom
         ]
     else:
-        role = getattr(getattr(request, "user", None), "role", None)
-        links = [(text, href) for text, href, roles in DEFAULT_NAVIGATION if roles is None or role in roles]
+        links = navigation_for(getattr(getattr(request, "user", None), "role", None))
     path = getattr(request, "path", "")
     matches = [href for _, href in links if path == href or (href.endswith("/") and path.startswith(href))]
     active = max(matches, key=len) if matches else None

@@ -80,3 +80,15 @@ def test_home_sends_providers_to_their_referrals_and_staff_to_their_caseload(cli
     assert client.get("/").url == reverse("interventions:provider-home")
     client.force_login(alice)
     assert client.get("/").url == reverse("caseload:mine")
+
+
+@pytest.mark.parametrize(("username", "landing"), [
+    ("priya", "/access/shared-with-me/"), ("ian", "/access/inspections/"), ("dora", "/audit/subject-access/"),
+    ("sam", "/access/inspections/"), ("cody", "/caseload/"), ("ada", "/caseload/"),
+])
+def test_home_sends_every_role_to_the_first_page_of_its_navigation(client, username, landing, request):
+    user = request.getfixturevalue(username)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.url == landing
+    assert client.get(landing).status_code == 200
