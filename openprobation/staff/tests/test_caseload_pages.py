@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from openprobation.access.tests.factories import ExclusionFactory, another_person
 from openprobation.sentences.tests.factories import SentenceFactory
-from openprobation.staff import queries
+from openprobation.staff import queries, views
 from openprobation.staff.queries import caseload_page, caseload_rows
 from openprobation.supervision.tests.factories import AppointmentFactory
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "TEAM_PAGE_SIZE", 3)
 
 
 @pytest.fixture
