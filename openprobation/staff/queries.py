@@ -83,8 +83,6 @@ def _annotated(people, now):
 
 
 PAGE_SIZE = 100
-# Sorts the database can do; sorting by compliance (worked out in Python) needs every row first.
-SQL_SORTS = frozenset(SORTS)
 
 
 def _people(user, *, team, practitioner_id, text, order_code, today):
@@ -174,23 +172,22 @@ def caseload_page(user, *, page=1, per_page=None, team=None, practitioner_id=Non
     """
     today = today or timezone.localdate()
     per_page = per_page or PAGE_SIZE
-    people = _people(user, team=team, practitioner_id=practitioner_id, text=text, order_code=order_code,
-                     today=today)
-    if sort in SQL_SORTS and not status:
+    # `SORTS` are the columns the database holds; sorting by compliance (worked out in Python) needs every row.
+    in_sql = sort in SORTS and not status
+    if in_sql:
+        people = _people(user, team=team, practitioner_id=practitioner_id, text=text, order_code=order_code,
+                         today=today)
         # Restricted rows last, by CRN (the second key is only set for them), as `_in_list_order` does.
-        ordered = _annotated(people, timezone.now()).order_by(
+        source = _annotated(people, timezone.now()).order_by(
             "access_blocked", Case(When(access_blocked=True, then=F("crn"))), *SORTS[sort], "pk"
         )
-        paginator = Paginator(ordered, per_page)
-        current = paginator.get_page(page)
-        return CaseloadPage(_rows(list(current.object_list), today), current, paginator.count)
-    paginator = Paginator(
-        caseload_rows(user, team=team, practitioner_id=practitioner_id, sort=sort, text=text,
-                      order_code=order_code, status=status, today=today),
-        per_page,
-    )
+    else:
+        source = caseload_rows(user, team=team, practitioner_id=practitioner_id, sort=sort, text=text,
+                               order_code=order_code, status=status, today=today)
+    paginator = Paginator(source, per_page)
     current = paginator.get_page(page)
-    return CaseloadPage(list(current.object_list), current, paginator.count)
+    rows = _rows(list(current.object_list), today) if in_sql else list(current.object_list)
+    return CaseloadPage(rows, current, paginator.count)
 
 
 def outcomes_due_for(user) -> int:
