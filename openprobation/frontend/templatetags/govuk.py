@@ -14,7 +14,9 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from openprobation.access import permissions
 from openprobation.frontend.forms import error_summary_items, has_errors
+from openprobation.staff.models import Role
 
 register = template.Library()
 
@@ -26,16 +28,15 @@ SORT_ORDERS = {"ascending", "descending", "none"}
 # (text, href, roles that see it; None for everyone signed in). A role sees only the pages it may use (who may use
 # which page: docs/access.md); frontend/tests/test_navigation.py opens every link as every role. Providers reach
 # no case: their "Referrals" comes from the alerts app's navigation tag, and their own pages bring their own.
-PROBATION_STAFF = ("po", "pso", "spo", "case_admin", "court")  # as in access.permissions: case work, adding people
 DEFAULT_NAVIGATION = (
-    ("My caseload", "/caseload/", PROBATION_STAFF),
+    ("My caseload", "/caseload/", permissions.PROBATION_STAFF),
     ("Team caseload", "/caseload/team/", ("spo",)),
     ("Shared with me", "/access/shared-with-me/", ("partner",)),
     ("Inspections", "/access/inspections/", ("inspector", "admin")),  # administrators set them up
     ("Subject access", "/audit/subject-access/", ("dpo",)),
     # Everyone whose role reaches cases; the data protection officer finds the person a request is about.
-    ("Search", "/search/", (*PROBATION_STAFF, "partner", "inspector", "dpo")),
-    ("Add a person", "/people/add/", PROBATION_STAFF),
+    ("Search", "/search/", permissions.CASE_RECORD_READERS | {Role.DATA_PROTECTION}),
+    ("Add a person", "/people/add/", permissions.PROBATION_STAFF),
     ("Sign-in security", "/account/two-factor/", None),
 )
 
