@@ -53,6 +53,7 @@ from openprobation.protection.models import Registration
 from openprobation.sentences.models import Sentence
 from openprobation.staff.models import Role, User
 
+from .rows import instance
 from .util import stable_int, weighted
 from .writer import bulk_insert
 
@@ -212,7 +213,7 @@ class _Builder:
         started on ``draft_since``."""
         level = LEVELS[rank]
         created = _at(draft_since or completed - timedelta(days=rng.randint(0, 6)), 10)
-        a = Assessment(person_id=person_id, number=number, purpose=Assessment.Purpose.START if number == 1
+        a = instance(Assessment, person_id=person_id, number=number, purpose=Assessment.Purpose.START if number == 1
                        else Assessment.Purpose.REVIEW, created_by_id=author_id,
                        parental_responsibilities=weighted(rng, (("yes", 30), ("no", 60), ("unknown", 10))),
                        impulsivity=weighted(rng, (("none", 40), ("some", 45), ("significant", 15))),
@@ -270,7 +271,7 @@ class _Builder:
         conclusion = ("Risk of serious harm to a known adult is very high in the community: high psychopathy "
                       "indicators and no completed treatment." if conflict else
                       "Findings broadly consistent with the probation assessment.")
-        self.reports.append(ExternalAssessment(person_id=person_id, kind=kind, title=title, author=author,
+        self.reports.append(instance(ExternalAssessment, person_id=person_id, kind=kind, title=title, author=author,
                                                agency=agency, assessed_on=assessed, conclusion=conclusion,
                                                rosh_level=level, recorded_by_id=practitioner_id))
         self.conflict_made = self.conflict_made or conflict
@@ -281,14 +282,14 @@ class _Builder:
         snapshot = []
         agreed_on = min(timezone_date(current.final_at) + timedelta(days=rng.randint(1, 10)), self.today)
         for area in rng.sample(wanted, k=min(len(wanted), rng.randint(1, 3))):
-            goal = Goal(person_id=person_id, area=area, own_words=rng.choice(OWN_WORDS[area.code]),
+            goal = instance(Goal, person_id=person_id, area=area, own_words=rng.choice(OWN_WORDS[area.code]),
                         practitioner_words=PRACTITIONER_WORDS[area.code] if rng.random() < 0.7 else "",
                         target_date=add_months(agreed_on, rng.choice((3, 6, 12))), created_by_id=practitioner_id)
             self.goals.append(goal)
             steps = []
             for description, owner, service in STEPS[area.code]:
                 status = weighted(rng, (("not_started", 30), ("in_progress", 45), ("completed", 25)))
-                step = Step(goal=goal, description=description, owner=owner, service_name=service,
+                step = instance(Step, goal=goal, description=description, owner=owner, service_name=service,
                             status=status, created_by_id=practitioner_id,
                             completed_on=agreed_on + timedelta(days=rng.randint(5, 40)) if status == "completed" else None)
                 if step.completed_on and step.completed_on > self.today:
@@ -302,7 +303,7 @@ class _Builder:
                              "target_date": goal.target_date.isoformat(), "steps": steps})
         agreement = weighted(rng, (("agreed", 85), ("do_not_agree", 8), ("could_not_answer", 7)))
         needs_sign = current.overall_rosh in ("high", "very_high")
-        version = PlanVersion(
+        version = instance(PlanVersion,
             person_id=person_id, number=1, agreement=agreement, snapshot={"goals": snapshot},
             agreement_details="" if agreement == "agreed" else (
                 "Says the alcohol goal is not needed" if agreement == "do_not_agree" else "Too unwell to discuss it"),
@@ -320,7 +321,7 @@ class _Builder:
         for words, code in rng.sample(REQUESTS, k=rng.randint(1, 2)):
             asked = self.today - timedelta(days=rng.randint(2, 90))
             area = next((a for a in self.areas if a.code == code), None)
-            request = PersonRequest(person_id=person_id, asked_on=asked, words=words, area=area,
+            request = instance(PersonRequest, person_id=person_id, asked_on=asked, words=words, area=area,
                                     recorded_by_id=practitioner_id)
             outcome = weighted(rng, (("open", 25), ("answered", 35), ("met", 40)))
             if outcome == "answered":
@@ -347,10 +348,10 @@ class _Builder:
             bulk_insert(Assessment, self.superseded)
             ratings, risks, needs = [], [], []
             for a, rosh, self_risks, need in self.details:
-                ratings += [RoshRating(assessment=a, group=g, setting=s, level=lv) for (g, s), lv in rosh.items()]
-                risks += [RiskToSelf(assessment=a, concern=c, current=now, previous=before)
+                ratings += [instance(RoshRating, assessment=a, group=g, setting=s, level=lv) for (g, s), lv in rosh.items()]
+                risks += [instance(RiskToSelf, assessment=a, concern=c, current=now, previous=before)
                           for c, (now, before) in self_risks.items()]
-                needs += [NeedRating(assessment=a, area_id=area_id, severity=sev, linked_to_harm=harm,
+                needs += [instance(NeedRating, assessment=a, area_id=area_id, severity=sev, linked_to_harm=harm,
                                      linked_to_reoffending=reoff, motivation=motivation, strengths=strengths)
                           for area_id, (sev, harm, reoff, motivation, strengths) in need.items()]
             bulk_insert(RoshRating, ratings)
@@ -385,14 +386,17 @@ def _chunk_context(ids):
     return starts, flags
 
 
-def build_assessments(*, seed: int, today: date, practitioner=None) -> Counter:
-    """Assessments, reports, plans, requests and tiers for every demo person; returns the row counts."""
+def build_assessments(*, seed: int, today: date, practitioner=None, people=None, finish: bool = True) -> Counter:
+    """Assessments, reports, plans, requests and tiers for every demo person (or those in ``people``, a Person
+    queryset); returns the row counts. ``finish=False`` leaves out `finish_assessments`, for a load that
+    runs this over several ranges of people at once."""
     builder = _Builder(seed, today, getattr(practitioner, "pk", None))
     counts = Counter()
-    people = Person.objects.order_by("pk").values_list("pk", "crn", "practitioner_id", "team_id")
+    people = Person.objects.all() if people is None else people
+    rows = people.order_by("pk").values_list("pk", "crn", "practitioner_id", "team_id")
     last = 0
     while True:
-        chunk = list(people.filter(pk__gt=last)[:CHUNK])
+        chunk = list(rows.filter(pk__gt=last)[:CHUNK])
         if not chunk:
             break
         starts, flags = _chunk_context([row[0] for row in chunk])
@@ -400,10 +404,16 @@ def build_assessments(*, seed: int, today: date, practitioner=None) -> Counter:
             builder.person(row, starts.get(row[0]), flags.get(row[0]))
         counts.update(builder.write())
         last = chunk[-1][0]
-    tiers = recalculate_tiers(Person.objects.all(), today=today, trigger="Demo data", audit=False)
+    tiers = recalculate_tiers(people, today=today, trigger="Demo data", audit=False)
     counts["assessments.TierCalculation"] = tiers["recalculated"]
-    if practitioner is not None and practitioner.team_id is not None:
-        # The demo sign-ins' team sees its attention lists at once; the daily sweep fills everyone else's.
-        team = list(Person.objects.filter(team_id=practitioner.team_id).values_list("pk", flat=True))
-        counts["alerts.Alert (assessments)"] = sweep_assessments(today, person_ids=team).get("alerts_raised", 0)
+    if finish:
+        counts.update(finish_assessments(today=today, practitioner=practitioner))
     return counts
+
+
+def finish_assessments(*, today: date, practitioner=None) -> Counter:
+    """The demo sign-ins' team sees its attention lists at once; the daily sweep fills everyone else's."""
+    if practitioner is None or practitioner.team_id is None:
+        return Counter()
+    team = list(Person.objects.filter(team_id=practitioner.team_id).values_list("pk", flat=True))
+    return Counter({"alerts.Alert (assessments)": sweep_assessments(today, person_ids=team).get("alerts_raised", 0)})

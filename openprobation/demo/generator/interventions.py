@@ -183,13 +183,26 @@ def protective_alerts(today) -> list[Alert]:
 
 def build_interventions(*, run, sign_ins) -> Counter:
     """Providers, contracts and every allocated person's services; then the alerts the sweep would raise."""
-    today = run.today
-    # The "provider" demo sign-in manages the Hope Mentoring Trust.
     setup = Setup(run, sign_ins["admin"], sign_ins["provider"])
+    counts = setup_counts(setup)
+    counts.update(build_services(run=run, setup=setup, sign_ins=sign_ins))
+    counts.update(finish_interventions(run=run))
+    return counts
+
+
+def setup_counts(setup: Setup) -> Counter:
+    return Counter({"interventions.Provider": len(setup.providers),
+                    "interventions.Contract": sum(len(c) for c in setup.contracts.values())})
+
+
+def build_services(*, run, setup: Setup, sign_ins, people=None) -> Counter:
+    """Every allocated person's services (or those of ``people``, a Person queryset), with the fixed
+    practitioner's scenarios: a caseworker who left, and the provider's concern about a session."""
+    today = run.today
     builder = Builder(run, setup, sign_ins.get("practitioner"))
-    counts = Counter({"interventions.Provider": len(setup.providers),
-                      "interventions.Contract": sum(len(c) for c in setup.contracts.values())})
-    people = (Person.objects.filter(practitioner__isnull=False, team__isnull=False)
+    counts = Counter()
+    people = Person.objects.all() if people is None else people
+    people = (people.filter(practitioner__isnull=False, team__isnull=False)
               .select_related("practitioner", "team__delivery_unit").order_by("pk"))
     last = 0
     while True:
@@ -207,12 +220,11 @@ def build_interventions(*, run, sign_ins) -> Counter:
     if builder.left_caseworker is not None:
         ProviderMembership.objects.filter(user=builder.left_caseworker).update(
             left_on=today - timedelta(days=10), left_recorded_by=setup.fixed_provider)
-    alerts = []
     if builder.concern is not None:
         referral, session = builder.concern
         practitioner = Person.objects.select_related("practitioner").get(pk=referral.person_id).practitioner
         provider = referral.contract.provider
-        alerts.append(Alert(
+        Alert.objects.create(
             person_id=referral.person_id, reason=CONCERN_REASON, subject_key=f"session:{session.pk}",
             owner=practitioner, due=run.cal.add_working_days(today, 1), severity="high",
             title=f"{provider} asks you to look at session {session.number} of {referral.contract.name}",
@@ -220,8 +232,13 @@ def build_interventions(*, run, sign_ins) -> Counter:
                     f"({referral.reference}). Concerns: {session.concerns}",
             next_step="Read the session feedback, speak to the provider if needed, and record what you decided.",
             evidence={"referral": referral.pk, "session": session.pk, "contact": session.contact_id},
-        ))
-    alerts += protective_alerts(today)
-    Alert.objects.bulk_create(alerts, batch_size=CHUNK)
-    counts["alerts.Alert"] += len(alerts)
+        )
+        counts["alerts.Alert"] += 1
     return counts
+
+
+def finish_interventions(*, run) -> Counter:
+    """The alerts the protective-service sweep would raise today, once every person's services are written."""
+    alerts = protective_alerts(run.today)
+    Alert.objects.bulk_create(alerts, batch_size=CHUNK)
+    return Counter({"alerts.Alert": len(alerts)})

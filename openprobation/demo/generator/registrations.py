@@ -20,6 +20,7 @@ from openprobation.protection.models import RegisterType, Registration, Registra
 from openprobation.sentences.models import Sentence
 from openprobation.staff.models import Role, User
 
+from .rows import instance
 from .util import stable_int, weighted
 from .writer import bulk_insert
 
@@ -139,7 +140,7 @@ class _Builder:
 
     def add(self, rng, code, registered_on, by_id, *, level="", category="", removed_on=None, reason=""):
         register_type = self.types[code]
-        registration = Registration(
+        registration = instance(Registration,
             person_id=self._person_id, register_type=register_type, level=level, category=category,
             registered_on=registered_on, registered_by_id=by_id, notes="Synthetic demo flag",
             deregistered_on=removed_on, deregistration_reason=reason,
@@ -158,7 +159,7 @@ class _Builder:
             next_due = suggested_review_date(register_type, reviewed_on)
             if code == "MAPP" and level_now == "M2" and rng.random() < 0.3:
                 level_now = "M1"  # stepped down at a review
-            self.reviews.append((registration, RegistrationReview(
+            self.reviews.append((registration, instance(RegistrationReview,
                 reviewed_on=reviewed_on, due_on=due, notes=rng.choice(REVIEW_NOTES), level=level_now,
                 category=category, next_review_date=next_due if reviewed_on < end or removed_on is None else None,
                 reviewed_by_id=by_id)))
@@ -179,11 +180,12 @@ class _Builder:
         return counts
 
 
-def build_registrations(*, seed: int, today: date) -> Counter:
-    """Give every demo person their flags; returns the row counts."""
+def build_registrations(*, seed: int, today: date, people=None) -> Counter:
+    """Give every demo person (or those in ``people``, a Person queryset) their flags; returns the row counts."""
     builder = _Builder(seed, today)
     counts = Counter()
-    people = Person.objects.order_by("pk").values_list("pk", "crn", "date_of_birth", "practitioner_id", "team_id")
+    people = (Person.objects.all() if people is None else people).order_by("pk").values_list(
+        "pk", "crn", "date_of_birth", "practitioner_id", "team_id")
     last = 0
     while True:
         chunk = list(people.filter(pk__gt=last)[:CHUNK])

@@ -13,8 +13,11 @@ parents by id and nothing has to be read back from the database.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connection
 from django.db.models import NOT_PROVIDED
+from django.db.models.base import ModelState
 
 from openprobation.people.models import (
     Address,
@@ -71,6 +74,62 @@ ContactRow = row_type(Contact)
 NoteRow = row_type(ContactNote)
 EnforcementRow = row_type(EnforcementRecord)
 BreachRow = row_type(Breach)
+
+
+class _Maker:
+    """Builds unsaved instances of one model as ``Model(**values)`` would, at a fraction of the cost.
+
+    ``Model.__init__`` walks every field and sends signals for each instance; the modules that run after
+    the teams (registrations, assessments, commissioned services) build millions of rows whose other
+    builders still want real instances (properties, ``get_FOO_display``, related objects). This sets the
+    field defaults in one dictionary update, calls only the callable defaults, and caches related objects
+    exactly as the foreign-key descriptor does, so ``bulk_insert`` links them to their parents' keys.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.constant: dict = {}
+        self.computed: list = []
+        self.relations: dict = {}  # field name -> attname, for foreign keys given as objects
+        for field in model._meta.concrete_fields:
+            if field.generated:
+                continue
+            if field.is_relation:
+                self.relations[field.name] = field.attname
+            if field.has_default() and callable(field.default):
+                self.computed.append((field.attname, field.default))
+            else:
+                self.constant[field.attname] = field.get_default()
+
+    def __call__(self, **values):
+        obj = self.model.__new__(self.model)
+        state = obj._state = ModelState()
+        attributes = obj.__dict__
+        attributes.update(self.constant)
+        for attname, make in self.computed:
+            attributes[attname] = make()
+        relations = self.relations
+        for name, value in values.items():
+            attname = relations.get(name)
+            if attname is None:
+                if name in attributes:
+                    attributes[name] = value
+                else:
+                    setattr(obj, name, value)  # a property or a helper attribute
+            else:
+                attributes[attname] = None if value is None else value.pk
+                state.fields_cache[name] = value
+        return obj
+
+
+@functools.cache
+def _maker(model) -> _Maker:
+    return _Maker(model)
+
+
+def instance(model, **values):
+    """An unsaved ``model`` instance, the same as ``model(**values)`` but built much faster (see `_Maker`)."""
+    return _maker(model)(**values)
 
 
 class IdAllocator:

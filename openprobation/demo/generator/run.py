@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from django.utils import timezone
 from openprobation.audit.record import record
 from openprobation.staff.models import Region
 
+from . import parallel
 from .assessments import build_assessments
 from .cases import build_team
 from .context import NamePools, RunContext, TeamContext
@@ -26,12 +28,14 @@ from .reference import Reference
 from .registrations import build_registrations
 from .reset import delete_domain_data, domain_data_exists
 from .sharing import build_sharing
-from .writer import Batch, Writer, deferred_indexes
+from .writer import Batch, Writer, deferred_foreign_keys, deferred_indexes
 
 # From this many people on PostgreSQL, the load runs as one transaction with the indexes built at the end.
 BULK_LOAD_PEOPLE = 20_000
 # Demos this big give the fixed practitioner a case with an activity log of more than 2,000 entries.
 LONG_HISTORY_PEOPLE = 1_000
+# Processes for a bulk load: the machines it is measured on have two cores.
+DEFAULT_WORKERS = 2
 
 # Printed by the command and the README; only these accounts can sign in.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (a published demo password, never used in production data)
@@ -60,6 +64,7 @@ def generate(
     progress=None,
     bulk: bool | None = None,
     closed: int | None = None,
+    workers: int | None = None,
 ) -> Result:
     """Build the demo. Refuses if people or teams exist, unless ``reset`` deletes the old demo first.
 
@@ -67,7 +72,9 @@ def generate(
     by default 30% more for the national scale and none otherwise. ``progress`` is called after each team
     with (teams done, teams in all) for long runs. ``bulk`` (by default: PostgreSQL and at least
     ``BULK_LOAD_PEOPLE`` people) loads everything in one transaction, building the indexes of the
-    generated tables once at the end, then vacuums and analyses the database.
+    generated tables once at the end, then vacuums and analyses the database. ``workers`` (by default two
+    for a bulk load on a machine with two cores or more, otherwise one) spreads a bulk load over that many
+    processes (`parallel.load`), committing as it goes.
     """
     started = time.monotonic()
     people = people_for_scale(scale)
@@ -104,13 +111,51 @@ def generate(
         + len(WITHOUT_TEAM)
     )
 
-    fixed_practitioner = result.sign_ins["practitioner"]
     if bulk is None:
         bulk = connection.vendor == "postgresql" and people >= BULK_LOAD_PEOPLE
+    if workers is None:
+        workers = min(DEFAULT_WORKERS, os.cpu_count() or 1) if bulk else 1
     writer = Writer(ids=run.ids, stamp=timezone.now())
     timings = Counter()
-    # A bulk load is one transaction (indexes dropped and rebuilt inside it); otherwise each team commits.
-    with transaction.atomic() if bulk else contextlib.nullcontext():
+    if bulk and workers > 1 and connection.vendor == "postgresql":
+        parallel.load(plan=plan, run=run, staff_by_team=staff_by_team, sign_ins=result.sign_ins, workers=workers,
+                      module_models=module_models(), result=result, timings=timings, progress=progress)
+    else:
+        _load(plan, run, staff_by_team, result, writer, timings, bulk=bulk, progress=progress)
+    if bulk and connection.vendor == "postgresql":
+        mark = time.monotonic()
+        _vacuum_analyze()
+        timings["vacuum"] += time.monotonic() - mark
+    result.timings = {k: round(v, 1) for k, v in timings.items()}
+
+    result.seconds = round(time.monotonic() - started, 1)
+    record(
+        "demo_data_generated",
+        Region.objects.get(code=plan.regions[0][0]),
+        by=None,
+        seed=seed,
+        today=today,
+        scale=str(scale),
+        closed=closed,
+        history_months=history_months,
+        reset=reset,
+        deleted_people=result.deleted_people,
+        seconds=result.seconds,
+        counts=dict(sorted(result.counts.items())),
+    )
+    return result
+
+
+def _load(plan, run, staff_by_team, result, writer, timings, *, bulk: bool, progress) -> None:
+    """The teams one after another, then the modules, in this process."""
+    seed, today = run.seed, run.today
+    fixed_practitioner = result.sign_ins["practitioner"]
+    # A bulk load is one transaction: the foreign keys of every table it fills are dropped for the whole
+    # load and the teams' tables lose their indexes too while the teams are written; all come back, checked,
+    # before the commit. Otherwise each team commits on its own.
+    with transaction.atomic() if bulk else contextlib.nullcontext(), contextlib.ExitStack() as keys:
+        if bulk:
+            keys.enter_context(deferred_foreign_keys(Batch.models() + module_models()))
         with deferred_indexes(Batch.models()) if bulk else contextlib.nullcontext():
             for done, team_plan in enumerate(plan.teams, start=1):
                 staff = staff_by_team[team_plan.code]
@@ -148,28 +193,27 @@ def generate(
             mark = time.monotonic()
             result.counts.update(build_module())
             timings[name] += time.monotonic() - mark
-    if bulk and connection.vendor == "postgresql":
         mark = time.monotonic()
-        _vacuum_analyze()
-        timings["vacuum"] += time.monotonic() - mark
-    result.timings = {k: round(v, 1) for k, v in timings.items()}
+    timings["keys"] += time.monotonic() - mark
 
-    result.seconds = round(time.monotonic() - started, 1)
-    record(
-        "demo_data_generated",
-        Region.objects.get(code=plan.regions[0][0]),
-        by=None,
-        seed=seed,
-        today=today,
-        scale=str(scale),
-        closed=closed,
-        history_months=history_months,
-        reset=reset,
-        deleted_people=result.deleted_people,
-        seconds=result.seconds,
-        counts=dict(sorted(result.counts.items())),
-    )
-    return result
+
+def module_models() -> list:
+    """The tables the modules after the teams fill in bulk (their foreign keys are checked once, at the end)."""
+    from openprobation.alerts.models import Alert
+    from openprobation.assessments import models as assessments
+    from openprobation.interventions import models as interventions
+    from openprobation.protection.models import Registration, RegistrationReview
+    from openprobation.supervision.models import Contact, ContactNote
+
+    return [
+        Registration, RegistrationReview,
+        assessments.Assessment, assessments.RoshRating, assessments.RiskToSelf, assessments.NeedRating,
+        assessments.ExternalAssessment, assessments.Goal, assessments.Step, assessments.PlanVersion,
+        assessments.PersonRequest, assessments.TierCalculation,
+        interventions.Referral, interventions.ReferralOutcome, interventions.ReferralAssignment,
+        interventions.ActionPlan, interventions.ReferralChange, interventions.EndOfServiceReport,
+        interventions.Session, interventions.Transition, Contact, ContactNote, Alert,
+    ]
 
 
 def _vacuum_analyze() -> None:

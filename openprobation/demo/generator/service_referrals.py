@@ -29,6 +29,7 @@ from openprobation.interventions.models import (
 )
 from openprobation.supervision.models import Contact, ContactNote
 
+from .rows import instance
 from .util import at, stable_int, weighted
 from .writer import bulk_insert
 
@@ -137,7 +138,7 @@ class Builder:
         if case == "dispute":
             referral = self.live(rng, person, region_id, sentence, rar, "MTR", provider="HOPE", age=70,
                                  protective=True, last_session=today - timedelta(days=2), caseworker_number=1)
-            self.transitions.append(Transition(
+            self.transitions.append(instance(Transition,
                 person_id=person.pk, kind="ap_departure", date=today + timedelta(days=10),
                 description="Moving to a flat in Harbridge", recorded_by_id=self.practitioner.pk,
                 recorded_at=self.moment(today - timedelta(days=2), 15)))
@@ -171,7 +172,7 @@ class Builder:
         practitioner = person.practitioner
         outcomes = rng.sample(self.setup.outcomes[contract.category.code],
                               k=min(2, len(self.setup.outcomes[contract.category.code])))
-        referral = Referral(
+        referral = instance(Referral,
             person_id=person.pk, contract=contract, sentence=sentence, requirement=requirement,
             complexity=weighted(rng, (("low", 3), ("medium", 5), ("high", 2))),
             reason=f"{person.first_name} needs {contract.category.service_name} to support the sentence plan.",
@@ -181,30 +182,30 @@ class Builder:
             sent_by=practitioner, initial_assessment_due=rules.initial_assessment_due(sent, self.run.cal),
         )
         self.referrals.append(referral)
-        self.outcomes += [ReferralOutcome(referral=referral, outcome=o) for o in outcomes]
+        self.outcomes += [instance(ReferralOutcome, referral=referral, outcome=o) for o in outcomes]
         self.change(referral, sent, practitioner, "status", "Referral sent", "Sent to the provider")
         self.log(referral, sent, practitioner, f"referral sent to {contract.provider}", note=referral.reason)
         return referral
 
     def change(self, referral, day, by, topic, description, reason):
-        self.changes.append(ReferralChange(referral=referral, topic=topic, description=description, reason=reason,
+        self.changes.append(instance(ReferralChange, referral=referral, topic=topic, description=description, reason=reason,
                                            changed_by=by, changed_at=self.moment(day, 11, 30)))
 
     def log(self, referral, day, by, text, note=""):
         moment = self.moment(day, 11, 30)
-        contact = Contact(person_id=referral.person_id, sentence=referral.sentence,
+        contact = instance(Contact, person_id=referral.person_id, sentence=referral.sentence,
                           contact_type=self.setup.types["CRSREF"], starts_at=moment, staff=by, team_id=by.team_id,
                           description=f"{text}"[:200], created_by=by, created_at=moment)
         contact.referral_text = text  # the reference is only known once the referral has its id
         contact.referral = referral
         self.contacts.append(contact)
         if note:
-            self.notes.append(ContactNote(contact=contact, text=note, created_by=by, created_at=moment))
+            self.notes.append(instance(ContactNote, contact=contact, text=note, created_by=by, created_at=moment))
 
     def _assign(self, rng, referral, day, number=None):
         caseworker = self._caseworker(rng, referral.contract, number)
         referral.caseworker, referral.assigned_on, referral.status = caseworker, day, ReferralStatus.ASSIGNED
-        self.assignments.append(ReferralAssignment(referral=referral, caseworker=caseworker, assigned_on=day,
+        self.assignments.append(instance(ReferralAssignment, referral=referral, caseworker=caseworker, assigned_on=day,
                                                    assigned_by=caseworker, assigned_at=self.moment(day, 9)))
         self.change(referral, day, caseworker, "caseworker", f"Caseworker assigned to {caseworker}",
                     "Assigned by the provider")
@@ -229,7 +230,7 @@ class Builder:
                     o.rating = weighted(rng, (("achieved", 5), ("partly", 3), ("not", 2)))
             if outcome == "ended_early":
                 referral.end_of_service_report_due = rules.end_of_service_report_due(ended, self.run.cal)
-            self.reports.append(EndOfServiceReport(referral=referral, submitted_on=ended, submitted_by=caseworker,
+            self.reports.append(instance(EndOfServiceReport, referral=referral, submitted_on=ended, submitted_by=caseworker,
                                                    submitted_at=self.moment(ended, 16)))
         referral.status, referral.concluded_on = outcome, ended
         self.conclude(referral, ended, code)
@@ -280,7 +281,7 @@ class Builder:
                  note="Motivated to take part; agreed what to work on first.")
         if steps[2] >= today:
             return self._protect(referral, protective, sent, practitioner, category)
-        plan = ActionPlan(referral=referral, activities=f"{SERVICE_NAMES[category]}: weekly one-to-one sessions "
+        plan = instance(ActionPlan, referral=referral, activities=f"{SERVICE_NAMES[category]}: weekly one-to-one sessions "
                           "working towards the desired outcomes.", number_of_sessions=rng.randint(12, 24),
                           submitted_on=steps[2], submitted_by=caseworker)
         self.plans.append(plan)
@@ -351,13 +352,13 @@ class Builder:
     def _session(self, rng, referral, caseworker, code, number, day, hour, happened):
         starts = self.moment(day, hour)
         provider = referral.contract.provider
-        contact = Contact(
+        contact = instance(Contact,
             person_id=referral.person_id, sentence=referral.sentence, requirement=referral.requirement,
             contact_type=self.setup.types[code], starts_at=starts, ends_at=starts + timedelta(hours=1),
             staff=caseworker, description=f"{referral.contract.name}: session {number} with {provider}"[:200],
             created_by=caseworker, created_at=starts - timedelta(days=6),
         )
-        session = Session(referral=referral, contact=contact, number=number, created_by=caseworker,
+        session = instance(Session, referral=referral, contact=contact, number=number, created_by=caseworker,
                           created_at=contact.created_at)
         self.contacts.append(contact)
         self.sessions.append(session)
@@ -376,7 +377,7 @@ class Builder:
                  f"Did the session happen? {'Yes' if happened else 'No'}",
                  f"Did they attend? {'Yes, they were late' if attended == 'late' else attended.capitalize()}"]
         lines += [f"Summary: {summary}"] if summary else []
-        self.notes.append(ContactNote(contact=contact, text="\n".join(lines), created_by=caseworker,
+        self.notes.append(instance(ContactNote, contact=contact, text="\n".join(lines), created_by=caseworker,
                                       created_at=feedback_at))
         if code == "CRSAPT":
             contact.outcome = self.setup.attended if happened else self.setup.service_absence

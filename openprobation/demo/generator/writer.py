@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from operator import attrgetter
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
@@ -224,9 +224,11 @@ class Writer:
                     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
                     self._sequences[table] = cursor.fetchone()[0]
                 if self._sequences[table]:
-                    pairs += [self._sequences[table], used]
+                    pairs += [self._sequences[table], used, self._sequences[table]]
             if pairs:
-                calls = ", ".join(["setval(%s, %s)"] * (len(pairs) // 2))
+                # Never backwards: loaders side by side may each move a sequence.
+                calls = ", ".join(["setval(%s, GREATEST(%s, COALESCE(pg_sequence_last_value(%s::regclass), 0)))"]
+                                  * (len(pairs) // 3))
                 cursor.execute(f"SELECT {calls}", pairs)  # noqa: S608 - placeholders only
 
 
@@ -242,11 +244,16 @@ def bulk_insert(model, objs, *, stamp=None) -> list:
         return objs
     ids = IdAllocator()
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
-    for obj in objs:
-        if obj.pk is None:
-            obj.pk = ids.next(model)
-        else:
-            ids.note(model, obj.pk)
+    preset = [obj.pk for obj in objs if obj.pk is not None]
+    keyless = [obj for obj in objs if obj.pk is None]
+    if keyless:
+        # On PostgreSQL the keys come from the table's own sequence, so loaders side by side never share one.
+        keys = (_reserve_keys(model, len(keyless)) if connection.vendor == "postgresql"
+                else [ids.next(model) for _ in keyless])
+        for obj, key in zip(keyless, keys, strict=True):
+            obj.pk = key
+    if preset:
+        ids.note(model, max(preset))  # keys the caller chose: the sequence must move past them
     for obj in objs:  # a second pass, so rows may point at rows later in the same list
         values = obj.__dict__
         cache = obj._state.fields_cache
@@ -261,46 +268,114 @@ def bulk_insert(model, objs, *, stamp=None) -> list:
     return objs
 
 
+class DeferredSchema:
+    """The secondary indexes and keys of some tables (PostgreSQL), dropped for a load and put back after it.
+
+    ``indexes=False`` takes the foreign keys only; otherwise it also takes the unique keys (except one another
+    table's foreign key relies on) and the plain indexes. `drop` and `restore` run in the caller's
+    transaction; `restore` puts back only what this object dropped, so it can be called after a failure.
+    """
+
+    def __init__(self, models, *, indexes: bool, maintenance_work_mem: str = "512MB"):
+        self.tables = [m._meta.db_table for m in dict.fromkeys(models)]
+        self.indexes = indexes
+        self.maintenance_work_mem = maintenance_work_mem
+        self.constraints: list = []  # (table, name, definition), foreign keys before unique keys
+        self.index_definitions: list = []  # (name, definition)
+
+    def drop(self) -> None:
+        kinds = ("contype = 'f' OR (contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+                 "WHERE f.contype = 'f' AND f.conindid = c.conindid))") if self.indexes else "contype = 'f'"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint c "  # noqa: S608
+                f"WHERE conrelid = ANY(%s::regclass[]) AND ({kinds}) ORDER BY contype, conname",
+                [self.tables],
+            )
+            self.constraints = cursor.fetchall()
+            if self.indexes:
+                cursor.execute(
+                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                    "ORDER BY 1",
+                    [self.tables],
+                )
+                self.index_definitions = cursor.fetchall()
+            for table, name, _ in self.constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _ in self.index_definitions:
+                cursor.execute(f"DROP INDEX {name}")
+
+    def restore(self, *, each_on_its_own: bool = False) -> None:
+        """Build the indexes, then the unique keys (with their indexes), then check and add the foreign keys,
+        each in one pass over its table. Whatever is already there is skipped, so this can run again after
+        a failure; ``each_on_its_own`` puts each back in a transaction of its own and carries on past any
+        the rows do not allow (logging it), to save what can be saved."""
+        statements = [(name, None, definition) for name, definition in self.index_definitions]
+        statements += [(name, table, f"ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}")
+                       for table, name, definition in reversed(self.constraints)]  # dropped as f then u
+        with connection.cursor() as cursor:
+            for name, table, statement in statements:
+                if table is None:
+                    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+                else:
+                    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = %s "
+                                   "AND conrelid = %s::regclass)", [name, table])
+                if cursor.fetchone()[0]:
+                    continue
+                started = time.monotonic()
+                if not each_on_its_own:
+                    cursor.execute("SET LOCAL maintenance_work_mem = %s", [self.maintenance_work_mem])
+                    cursor.execute(statement)
+                else:
+                    try:
+                        with transaction.atomic():
+                            cursor.execute("SET LOCAL maintenance_work_mem = %s", [self.maintenance_work_mem])
+                            cursor.execute(statement)
+                    except DatabaseError:
+                        logger.exception("could not put back %s", name)
+                        continue
+                logger.debug("%s put back in %.1f s", name, time.monotonic() - started)
+
+
+def _reserve_keys(model, count: int) -> list[int]:
+    """``count`` new primary keys from the PostgreSQL sequence of ``model``'s table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @contextlib.contextmanager
 def deferred_indexes(models, *, maintenance_work_mem: str = "512MB"):
     """PostgreSQL, inside a transaction: drop the tables' secondary indexes and foreign and unique keys,
-    then recreate them all when the block ends (validating every key). Elsewhere, does nothing."""
+    then recreate them all when the block ends (validating every key). Elsewhere, does nothing.
+
+    Foreign keys already dropped by an enclosing `deferred_foreign_keys` stay dropped until it ends."""
     if connection.vendor != "postgresql":
         yield
         return
-    tables = [m._meta.db_table for m in dict.fromkeys(models)]
-    saved_constraints, saved_indexes = [], []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Foreign keys first, then unique keys (except one another table's foreign key relies on).
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint c "
-            "WHERE conrelid = ANY(%s::regclass[]) AND (contype = 'f' OR (contype = 'u' AND NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))) "
-            "ORDER BY contype, conname",
-            [tables],
-        )
-        saved_constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
-            "ORDER BY 1",
-            [tables],
-        )
-        saved_indexes = cursor.fetchall()
-        for table, name, _ in saved_constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in saved_indexes:
-            cursor.execute(f"DROP INDEX {name}")
+    schema = DeferredSchema(models, indexes=True, maintenance_work_mem=maintenance_work_mem)
+    schema.drop()
     yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = %s", [maintenance_work_mem])
-        for name, definition in saved_indexes:
-            started = time.monotonic()
-            cursor.execute(definition)
-            logger.debug("index %s rebuilt in %.1f s", name, time.monotonic() - started)
-        # Unique keys first (they rebuild their indexes), then the foreign keys, each checked in one pass.
-        for table, name, definition in reversed(saved_constraints):  # dropped as f then u
-            started = time.monotonic()
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            logger.debug("constraint %s rebuilt in %.1f s", name, time.monotonic() - started)
+    schema.restore()
+
+
+@contextlib.contextmanager
+def deferred_foreign_keys(models):
+    """PostgreSQL, inside a transaction: drop the tables' foreign keys and add them back (each checked in
+    one pass over the table) when the block ends. Elsewhere, does nothing.
+
+    Django's foreign keys are checked at the commit, one queued check per inserted row; the generator's later
+    modules insert millions of rows into tables whose indexes they need for reading, so those keep their
+    indexes and lose only their keys."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    schema = DeferredSchema(models, indexes=False)
+    schema.drop()
+    yield
+    schema.restore()

@@ -9,11 +9,14 @@ from django.db import IntegrityError, connection
 from django.db.models import Count
 from django.utils import timezone
 
-from openprobation.demo.generator import generate, plan_organisation, run
+from openprobation.alerts.models import Alert
+from openprobation.assessments.models import TierCalculation
+from openprobation.demo.generator import generate, parallel, plan_organisation, run
 from openprobation.demo.generator.errors import DemoDataError
 from openprobation.demo.generator.plan import closed_for_scale
 from openprobation.demo.generator.rows import MISSING, ContactRow, IdAllocator, NoteRow
 from openprobation.demo.generator.writer import Batch, Writer, bulk_insert
+from openprobation.interventions.models import Referral
 from openprobation.people.models import Person
 from openprobation.sentences.models import Sentence
 from openprobation.supervision.models import Contact, ContactNote, ContactType
@@ -91,7 +94,7 @@ def test_the_database_refuses_a_row_without_a_required_column(alice):
 
 
 def _schema():
-    tables = [m._meta.db_table for m in Batch.models()]
+    tables = [m._meta.db_table for m in Batch.models() + run.module_models()]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -109,14 +112,71 @@ def _schema():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the deferred-index load is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_load_puts_back_every_index_and_key():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bulk_load_puts_back_every_index_and_key(workers):
     before = _schema()
     assert len(before[1]) > 40
-    result = generate(scale=40, seed=3, today=TODAY, bulk=True)
+    result = generate(scale=40, seed=3, today=TODAY, bulk=True, workers=workers)
     assert _schema() == before
     assert result.counts["people.Person"] == 40
-    assert {"build", "write", "indexes", "vacuum"} <= set(result.timings)
+    assert {"build", "write", "indexes", "vacuum", "keys"} <= set(result.timings)
     assert Contact.objects.count() == result.counts["supervision.Contact"]
+    assert Referral.objects.count() == result.counts["interventions.Referral"] > 0
+    # Every sequence is past the keys the load used: the next ordinary save gets a new key.
+    later = Person.objects.create(crn="Z999999", first_name="Later", surname="Person", date_of_birth=date(1990, 1, 1))
+    assert later.pk > max(Person.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
+def _fingerprint() -> dict:
+    """What a demo holds, person by person, leaving out the keys (which depend on how it was loaded)."""
+    people = {}
+    for crn, first, surname, born, contacts, referrals, flags, tiers in (
+        Person.objects.annotate(
+            c=Count("contacts", distinct=True), r=Count("referrals", distinct=True),
+            f=Count("registrations", distinct=True), t=Count("tier_calculations", distinct=True),
+        ).values_list("crn", "first_name", "surname", "date_of_birth", "c", "r", "f", "t")
+    ):
+        people[crn] = (first, surname, born, contacts, referrals, flags, tiers)
+    tiers = dict(TierCalculation.objects.values_list("person__crn", "tier"))
+    alerts = sorted(Alert.objects.values_list("person__crn", "reason", "title"))
+    return {"people": people, "tiers": tiers, "alerts": alerts}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parallel load is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_parallel_load_holds_the_same_demo_as_the_single_transaction_one():
+    generate(scale=900, seed=5, today=TODAY, bulk=True, workers=1)
+    one = _fingerprint()
+    result = generate(scale=900, seed=5, today=TODAY, bulk=True, workers=2, reset=True)
+    assert "teams (wall)" in result.timings
+    assert "modules (wall)" in result.timings
+    two = _fingerprint()
+    assert len(one["people"]) == 900
+    assert one == two
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parallel load is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_parallel_load_says_so_and_puts_the_schema_back(monkeypatch):
+    before = _schema()
+
+    def broken(ctx):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(parallel, "build_team", broken)
+    with pytest.raises(DemoDataError, match="RuntimeError: disk full.*drop the database"):
+        generate(scale=40, seed=3, today=TODAY, bulk=True, workers=2)
+    assert _schema() == before
+
+
+def test_team_key_blocks_do_not_overlap_and_refuse_to_overflow():
+    bases = {Person: 10, Contact: 500}
+    first, second = parallel.BlockIds(bases, 0), parallel.BlockIds(bases, 1)
+    assert [first.next(Person), first.next(Person), second.next(Person)] == [10, 11, 10 + parallel.BLOCK]
+    assert second.next(Contact) == 500 + parallel.BLOCK
+    first._count[Person] = parallel.BLOCK
+    with pytest.raises(DemoDataError, match="more than"):
+        first.next(Person)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the deferred-index load is PostgreSQL's")
@@ -129,7 +189,7 @@ def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_schema(monkeypatch):
 
     monkeypatch.setattr(run, "build_team", broken)
     with pytest.raises(RuntimeError):
-        generate(scale=20, seed=3, today=TODAY, bulk=True)
+        generate(scale=20, seed=3, today=TODAY, bulk=True, workers=1)
     assert _schema() == before
     assert not Person.objects.exists()
 

@@ -67,6 +67,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=(
+                "Processes for a bulk load on PostgreSQL (20,000 people or more). Default: 2 on a machine with "
+                "two cores or more; 1 loads in one transaction."
+            ),
+        )
+        parser.add_argument(
             "--print-sign-ins",
             action="store_true",
             help="Only print the demo sign-ins of existing demo data; generate nothing.",
@@ -78,7 +87,7 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, scale, seed, today, history_months, reset, closed, verbosity, print_sign_ins, **options
+        self, *args, scale, seed, today, history_months, reset, closed, workers, verbosity, print_sign_ins, **options
     ):
         if print_sign_ins:
             found = User.objects.select_related("team").in_bulk([u for u, _, _ in FIXED_SIGN_INS],
@@ -96,6 +105,8 @@ class Command(BaseCommand):
             raise CommandError("--history-months must be at least 1.")
         if closed is not None and closed < 0:
             raise CommandError("--closed cannot be negative.")
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1.")
 
         def progress(done, total):
             if verbosity >= 2 or (verbosity >= 1 and total >= 20 and done % max(1, total // 10) == 0):
@@ -110,6 +121,7 @@ class Command(BaseCommand):
                 reset=reset,
                 progress=progress,
                 closed=closed,
+                workers=workers,
             )
         except DemoDataError as error:
             raise CommandError(str(error)) from error
