@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 
-# Browser journeys run in Debian's Chromium; pdftotext (poppler-utils) reads exported PDFs back.
-if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null 2>&1; then
+# Browser journeys run in Debian's Chromium; pdftotext (poppler-utils) reads exported PDFs back; WeasyPrint
+# subsets fonts with HarfBuzz (it warns without it, and the suite turns warnings into errors).
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null 2>&1 || ! ldconfig -p | grep -q libharfbuzz-subset; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests..."
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libharfbuzz-subset0 >/dev/null) \
       || echo "Could not install chromium/poppler-utils: those tests will be skipped." >&2
   else
     echo "Chromium is not installed (/usr/bin/chromium): browser tests will be skipped." >&2

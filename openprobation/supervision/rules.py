@@ -41,6 +41,9 @@ class WarningKind(StrEnum):
     FINAL = "final"
 
 
+_WARNING_ORDER = tuple(WarningKind)
+
+
 class EnforcementStatus(StrEnum):
     NO_ACTION = "no_action"
     AWAITING_EVIDENCE = "awaiting_evidence"
@@ -322,7 +325,9 @@ def _breach_in_progress(contact: ContactOutcome) -> _Verdict:
 def _warnings_live_at(
     contact: ContactOutcome, warnings, *, given_since: date | None = None
 ) -> list[IssuedWarning]:
-    """Warnings given before the failure date (and on or after ``given_since``) and live on it, oldest first.
+    """Warnings given before the failure date (and on or after ``given_since``) and live on it, oldest first
+    (warnings given on the same day in the order first, second, final, so the order they were recorded in
+    never changes the reasons).
 
     A warning dated the same day as the failure is taken to answer that day's failures, never to
     precede them: failures are counted by date, so one day holds at most one failure.
@@ -334,7 +339,7 @@ def _warnings_live_at(
         and (given_since is None or w.given_on >= given_since)
         and warning_is_live(w, contact.contact_date)
     ]
-    return sorted(live, key=lambda w: w.given_on)
+    return sorted(live, key=lambda w: (w.given_on, _WARNING_ORDER.index(w.kind)))
 
 
 def _community_failure(contact: ContactOutcome, history: EnforcementHistory) -> _Verdict:
