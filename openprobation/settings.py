@@ -166,6 +166,8 @@ if TESTING or DEBUG:
 # Sessions expire after inactivity: a shared office PC must not stay signed in.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions; an unchanged session has only its expiry moved on, in one UPDATE (core/sessions.py).
+SESSION_ENGINE = "openprobation.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

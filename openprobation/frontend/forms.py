@@ -365,7 +365,10 @@ class GovUKFormRenderer(TemplatesSetting):
     """Renders forms, fields and widgets with GOV.UK markup from settings.TEMPLATES.
 
     Django's radio and checkbox templates are swapped for ours by name here rather than
-    overridden in a templates folder, so app order in INSTALLED_APPS does not matter.
+    overridden in a templates folder, so app order in INSTALLED_APPS does not matter. So is the
+    select: ours writes each option in place of including an option template (and its attributes
+    template) per option, the same markup at a fraction of the cost for long lists. A select widget
+    with its own ``option_template_name`` must therefore also give its own ``template_name``.
     """
 
     form_template_name = "frontend/forms/form.html"
@@ -375,6 +378,7 @@ class GovUKFormRenderer(TemplatesSetting):
     widget_templates = {
         "django/forms/widgets/radio.html": "frontend/forms/widgets/radios.html",
         "django/forms/widgets/checkbox_select.html": "frontend/forms/widgets/checkboxes.html",
+        "django/forms/widgets/select.html": "frontend/forms/widgets/select.html",
     }
 
     def get_template(self, template_name):

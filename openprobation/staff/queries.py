@@ -6,7 +6,9 @@ from datetime import date, datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from openprobation.access.case import RESTRICTED, people_in_scope, people_listed_for
 from openprobation.sentences.models import Sentence
@@ -39,14 +41,52 @@ class CaseloadRow:
     compliance_priority: int
     # Blocked by a limited-access list: the row shows the CRN and "Restricted" only.
     restricted: bool = False
+    # The case's overview and its appointments (where outcomes are recorded).
+    href: str = ""
+    appointments_href: str = ""
+
+    # How the table shows the dates: "3 Apr 1990", "Mon 7 Dec 2026, 14:30" (local time), "Mon 7 Dec 2026".
+    # Formatted here rather than with the `date` filter, which parses its format string on every call: a page
+    # shows 50 or 100 rows.
+    @property
+    def date_of_birth_display(self) -> str:
+        return f"{self.date_of_birth.day} {_month(self.date_of_birth)} {self.date_of_birth.year}" \
+            if self.date_of_birth else ""
+
+    @property
+    def next_appointment_display(self) -> str:
+        if self.next_appointment is None:
+            return ""
+        at = timezone.localtime(self.next_appointment)
+        return f"{_day(at)}, {at:%H:%M}"
+
+    @property
+    def last_appointment_display(self) -> str:
+        return _day(timezone.localtime(self.last_appointment)) if self.last_appointment else ""
 
 
-def _restricted_row(p) -> CaseloadRow:
+def _month(day) -> str:
+    return str(MONTHS_3[day.month]).title()
+
+
+def _day(at) -> str:
+    """Django's "D j M Y": Mon 7 Dec 2026."""
+    return f"{WEEKDAYS_ABBR[at.weekday()]} {at.day} {_month(at)} {at.year}"
+
+
+def _restricted_row(p, href) -> CaseloadRow:
     return CaseloadRow(
         person_id=p.pk, crn=p.crn, name=RESTRICTED, date_of_birth=None, practitioner=RESTRICTED, order=RESTRICTED,
         next_appointment=None, last_appointment=None, outcomes_due=0, compliance_label="",
-        compliance_tag_class="", compliance_priority=99, restricted=True,
+        compliance_tag_class="", compliance_priority=99, restricted=True, href=href,
     )
+
+
+def _case_url(name: str):
+    """The URL of case page `name` for any CRN, reversed once: a page of 100 rows would reverse 100 times."""
+    marker = "X000000"
+    head, tail = reverse(name, args=[marker]).rsplit(marker, 1)
+    return lambda crn: f"{head}{crn}{tail}"
 
 
 def _annotated(people, now):
@@ -105,10 +145,11 @@ def _people(user, *, team, practitioner_id, text, order_code, today):
 
 def _rows(people, today) -> list[CaseloadRow]:
     statuses = caseload_compliance([p.pk for p in people if not p.access_blocked], today)
+    overview, appointments = _case_url("case:overview"), _case_url("supervision:appointments")
     rows = []
     for p in people:
         if p.access_blocked:
-            rows.append(_restricted_row(p))
+            rows.append(_restricted_row(p, overview(p.crn)))
             continue
         st = statuses.get(p.pk)
         rows.append(
@@ -125,6 +166,8 @@ def _rows(people, today) -> list[CaseloadRow]:
                 compliance_label=st.label if st else "",
                 compliance_tag_class=st.tag_class if st else "govuk-tag govuk-tag--grey",
                 compliance_priority=st.priority if st else 99,
+                href=overview(p.crn),
+                appointments_href=appointments(p.crn),
             )
         )
     return rows
@@ -185,7 +228,15 @@ def caseload_page(user, *, page=1, per_page=None, team=None, practitioner_id=Non
         source = caseload_rows(user, team=team, practitioner_id=practitioner_id, sort=sort, text=text,
                                order_code=order_code, status=status, today=today)
     paginator = Paginator(source, per_page)
-    current = paginator.get_page(page)
+    if in_sql and page in (1, "1"):
+        # The first page, read with one row more: when that row is missing the caseload is this page, and
+        # the paginator needs no COUNT (a practitioner's own caseload is nearly always one page).
+        first = list(source[: per_page + 1])
+        if len(first) <= per_page:
+            paginator.count = len(first)
+        current = Page(first[:per_page], 1, paginator)
+    else:
+        current = paginator.get_page(page)
     rows = _rows(list(current.object_list), today) if in_sql else list(current.object_list)
     return CaseloadPage(rows, current, paginator.count)
 
@@ -203,10 +254,11 @@ class TeamMemberLoad:
     role: str
     cases: int
     outcomes_due: int
+    member: object = None  # the User, for the page's practitioner filter (no second query for the team)
 
 
 def team_workload(user, team) -> list[TeamMemberLoad]:
-    """One row per team member: how many cases they hold and outcomes they have still to record."""
+    """One row per active team member, by name: how many cases they hold and outcomes they have still to record."""
     now = timezone.now()
     # Subqueries, not joins: joining caseload and contacts together would multiply rows.
     # Counts include cases the manager is blocked from: a number reveals nothing, and allocation needs it.
@@ -232,6 +284,6 @@ def team_workload(user, team) -> list[TeamMemberLoad]:
         .order_by("last_name", "first_name")
     )
     return [
-        TeamMemberLoad(m.pk, str(m), m.get_role_display(), m.cases, m.outcomes_due)
+        TeamMemberLoad(m.pk, str(m), m.get_role_display(), m.cases, m.outcomes_due, member=m)
         for m in members
     ]

@@ -45,12 +45,14 @@ def team_caseload(request):
     if not (user.is_manager or user.role == "admin") or user.team is None:
         raise PermissionDenied("Team caseloads are for team managers.")
     team = user.team
-    practitioners = [m for m in team.members.filter(is_active=True) if m.is_practitioner]
+    # The workload reads the team's active members (by name), which is also the practitioner filter's list.
+    workload = team_workload(user, team)
+    practitioners = [m.member for m in workload if m.member.is_practitioner]
     form = CaseloadFilterForm(request.GET or None, practitioners=practitioners)
     caseload, filters = _filtered(request, form, team=team, per_page=TEAM_PAGE_SIZE)
     return render(request, "staff/team_caseload.html", {
         "form": form, "caseload": caseload, "rows": caseload.rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
-        "team": team, "workload": team_workload(user, team), "heading": f"Team caseload: {team.name}",
+        "team": team, "workload": workload, "heading": f"Team caseload: {team.name}",
     })
 
 

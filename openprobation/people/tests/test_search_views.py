@@ -196,10 +196,18 @@ def test_query_count_is_fixed_for_30_matching_people(alice_client, alice, django
         AddressFactory(person=person)
         Alias.objects.create(person=person, first_name="Jon", surname="Smyth", **search_keys("Jon", "Smyth"))
     # Session and user (2), at most four for the search (aliases by key, people, typos, their aliases),
-    # and the session saved on every request for the idle timeout (3, with its savepoint).
-    with django_assert_max_num_queries(9):
+    # and the session's expiry moved on for the idle timeout (1).
+    with django_assert_max_num_queries(7):
         response = search(alice_client, "John Smith")
     assert "30 people found" in response.content.decode()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         response = search(alice_client, "Smith 3 April 1990")
     assert "30 people found" in response.content.decode()
+
+
+def test_a_crn_search_is_four_queries(alice_client, case, django_assert_max_num_queries):
+    search(alice_client, case.crn)  # the session exists
+    # Session and user (2), the person with their town and limited-access test (1), the session's expiry (1).
+    with django_assert_max_num_queries(4):
+        response = search(alice_client, case.crn)
+    assert "1 person found" in response.content.decode()

@@ -18,6 +18,7 @@ from openprobation.people.case_tabs import case_context
 from ..activity import COMPLIANCE_FILTERS, ActivityFilters, activity_page, contact_type_choices
 from ..compliance import order_compliance
 from ..models import ContactType
+from .timeline import timeline_days
 
 KEYWORD_MAX_LENGTH = 100
 MAX_PAGE = 100_000
@@ -151,7 +152,10 @@ def activity_log(request, crn):
     return render(
         request,
         "supervision/activity_log.html",
-        case_context(person, "activity-log", form=form, filters=filters, page=page, submitted=SUBMITTED),
+        case_context(
+            person, "activity-log", form=form, filters=filters, page=page, submitted=SUBMITTED,
+            timeline=timeline_days(page, person.crn),
+        ),
     )
 
 
