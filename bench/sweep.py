@@ -7,6 +7,8 @@ Usage (after `openprobation demo --no-serve`, or against any database, such as t
 The first run may raise or refresh alerts (it is reported apart, as "first run"); the runs after it find
 everything unchanged, which is the daily steady state, and their median is the figure to quote. ``--all``
 times every configured sweep and the overdue escalation (``alerts.sweeps.run_all_sweeps``) instead.
+``--tiers`` times ``recalculate_tiers`` over everyone as the demo generator calls it (no previous calculation,
+``audit=False``) and reports people per second; it runs in a transaction that is rolled back.
 
 Memory: the peak of Python allocations during each run (tracemalloc, which slows the run a little, so it is
 measured on a separate run after the timed ones) and the process's peak resident set size. Not a test:
@@ -71,14 +73,46 @@ def describe(counts) -> str:
     return ", ".join(f"{key} {value}" for key, value in sorted(counts.items()) if key != "seconds")
 
 
+class RolledBack(Exception):
+    pass
+
+
+def time_tiers(args, today):
+    """recalculate_tiers over everyone with no previous calculation, as the generator calls it; rolled back."""
+    from django.db import transaction
+
+    from openprobation.assessments.models import TierCalculation
+    from openprobation.assessments.tiering import recalculate_tiers
+
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}); tiers on {today:%d %B %Y}")
+    times = []
+    for _ in range(max(args.runs, 1)):
+        try:
+            with transaction.atomic():
+                TierCalculation.objects.all().delete()
+                start = time.perf_counter()
+                counts = recalculate_tiers(Person.objects.all(), today=today, trigger="Demo data", audit=False)
+                times.append(time.perf_counter() - start)
+                print(f"  {counts['checked']:,} people in {times[-1]:.1f} s: {counts['checked'] / times[-1]:,.0f} a second")
+                raise RolledBack
+        except RolledBack:
+            pass
+    median = statistics.median(times)
+    print(f"median {median:.1f} s: {counts['checked'] / median:,.0f} people a second")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs after the first (default 5)")
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--all", action="store_true", help="time every configured sweep, not only this one")
+    parser.add_argument("--tiers", action="store_true", help="time the bulk tier calculation instead")
     args = parser.parse_args()
     today = args.today or timezone.localdate()
+    if args.tiers:
+        time_tiers(args, today)
+        return
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"People: {Person.objects.count():,}; referrals: {Referral.objects.count():,}; "

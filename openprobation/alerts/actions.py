@@ -136,10 +136,16 @@ def _log_decision(alert: Alert, *, by):
     return contact
 
 
+ESCALATE_CHUNK = 200  # escalations per transaction (each holds the audit chain's head while it writes)
+
+
 def escalate_overdue_alerts(today: datetime.date, *, batch_size: int = 1000) -> dict:
     """Escalate every open alert past its due date to the manager of the case's team (once).
 
-    A fixed number of queries per batch of overdue alerts, plus the audit of each escalation.
+    A fixed number of queries per batch of overdue alerts; the escalations themselves go a chunk at a time,
+    each chunk in one transaction: its alerts locked and re-read (one closed or escalated meanwhile is left
+    alone), updated in one query with their versions in another, then one ``alert_escalated`` audit event
+    each, as ``escalate_alert`` writes.
     """
     from openprobation.core.calendar import format_date
 
@@ -156,11 +162,39 @@ def escalate_overdue_alerts(today: datetime.date, *, batch_size: int = 1000) -> 
             return counts
         last = batch[-1].pk
         managers = team_managers({alert.person.team_id for alert in batch})
+        to_escalate = {}
         for alert in batch:
             counts["overdue"] += 1
             manager = managers.get(alert.person.team_id)
             if manager is None or manager.pk == alert.owner_id:
                 counts["not_escalated"] += 1  # no manager, or the manager already owns it
                 continue
-            escalate_alert(alert, to=manager, reason=f"Not answered by its due date, {format_date(alert.due)}.")
-            counts["escalated"] += 1
+            to_escalate[alert.pk] = (alert, manager)
+        pks = list(to_escalate)
+        for start in range(0, len(pks), ESCALATE_CHUNK):
+            counts["escalated"] += _escalate_chunk(
+                [to_escalate[pk] for pk in pks[start:start + ESCALATE_CHUNK]], format_date)
+
+
+def _escalate_chunk(chunk, format_date) -> int:
+    with transaction.atomic():
+        still = {a.pk: a for a in Alert.objects.select_for_update(of=("self",))
+                 .filter(pk__in=[alert.pk for alert, _ in chunk], closed_at__isnull=True, escalated_to__isnull=True)}
+        now = timezone.now()
+        done = []
+        for alert, manager in chunk:
+            current = still.get(alert.pk)
+            if current is None:
+                continue
+            current.escalated_to, current.escalated_at, current.updated_at = manager, now, now
+            current.escalation_reason = f"Not answered by its due date, {format_date(current.due)}."
+            done.append((current, alert.person))
+        if not done:
+            return 0
+        alerts = [current for current, _ in done]
+        Alert.objects.bulk_update(alerts, ["escalated_to", "escalated_at", "escalation_reason", "updated_at"])
+        Alert.history.bulk_history_create(alerts, update=True)  # the versions save() would have written
+        for current, person in done:
+            record("alert_escalated", current, by=None, crn=person.crn, to=current.escalated_to_id,
+                   why=current.escalation_reason)
+    return len(done)

@@ -1,8 +1,10 @@
 """The daily sweep that notices what people miss in assessments, plans and requests.
 
-`sweep_assessments(today)` (listed in settings.OPENPROBATION["SWEEPS"]) is idempotent: alerts are raised
-through `alerts.raise_alert`, which keeps one open alert per case, reason and subject, and the tier safety net
-stores a calculation only when something changed. It raises:
+`sweep_assessments(today)` (listed in settings.OPENPROBATION["SWEEPS"]) walks the people in batches
+(`alerts.sync.person_batches`: ranges of person ids). For each batch every check below reads its candidates in
+one query (two for conflicts and missing assessments), and `alerts.sync.sync_people_alerts` reads the batch's
+open alerts of all these reasons in one more, then writes only what differs: new alerts in bulk (each with
+its audit event), changed ones through `alerts.raise_alert`, nothing at all for an unchanged one. It raises:
 
 - an unanswered request older than the configured days (default 14) → `request_unanswered` to the practitioner;
 - a draft assessment older than the configured days → `assessment_draft_overdue`, escalated to the team manager
@@ -13,22 +15,36 @@ stores a calculation only when something changed. It raises:
 - current assessments that disagree materially about the risk of serious harm → `assessments_conflict`;
 - work still waiting for a manager's countersignature → `assessment_countersignature` / `plan_countersignature`
   to the team manager (a safety net: the actions raise these at once);
-- a sentence plan past its review date → `plan_review_overdue`;
+- a sentence plan past its review date → `plan_review_overdue`.
 
-and recalculates every supervised person's tier, keeping the result only where it changed.
+The words and evidence hold dates, never day counts ("asked on 3 March 2026 and not acted on or answered
+since"), so an alert reads the same every day and the steady daily run writes nothing.
+
+Every open alert of these reasons for the batch's people is examined: one whose cause the sweep no longer
+finds (an order ended, a report aged out of the conflict window, a change made outside the actions) is marked
+cleared for a person to close with "Resolved", never closed by the machine. A decision answers the problem it
+was made about: a subject whose alert was closed on or after the problem's onset is not raised again until a
+later onset. Checks that escalate have a second onset at the escalation (a draft twice the configured age, a
+review the configured days late, a request twice the configured days old), so an early decision does not
+silence the escalation.
+
+Then the tier safety net (`tiering.daily.check_tiers`) recalculates only the people whose date-driven tier
+inputs crossed a boundary since they were last checked, and supervised people with no tier yet.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from openprobation.alerts.actions import raise_alert
-from openprobation.alerts.models import Severity
+from openprobation.alerts.models import Decision, Severity
 from openprobation.alerts.routing import owner_of, team_managers
+from openprobation.alerts.sync import PERSON_BATCH, AlertSpec, person_batches, sync_people_alerts
 from openprobation.core.calendar import default_calendar, format_date
 from openprobation.people.models import Person
 from openprobation.sentences.models import Sentence
@@ -36,15 +52,13 @@ from openprobation.staff.models import Team
 
 from . import reasons
 from .config import setting
-from .conflicts import (
-    assessment_conclusion,
-    external_conclusion,
-    external_window_start,
-    find_conflict,
-    raise_conflict_alert,
-)
-from .models import Assessment, ExternalAssessment, PersonRequest, PlanVersion
-from .tiering import recalculate_tiers
+from .conflicts import assessment_conclusion, external_conclusion, external_window_start, find_conflict
+from .models import COUNTERSIGN_LEVELS, Assessment, ExternalAssessment, PersonRequest, PlanVersion
+from .tiering import check_tiers
+
+# The reasons this sweep raises and examines (a returned assessment's alert is the action's alone).
+SWEPT = (reasons.REQUEST_UNANSWERED, reasons.DRAFT_OVERDUE, reasons.REVIEW_OVERDUE, reasons.MISSING,
+         reasons.CONFLICT, reasons.COUNTERSIGN, reasons.PLAN_COUNTERSIGN, reasons.PLAN_REVIEW_OVERDUE)
 
 
 class Owners:
@@ -65,100 +79,103 @@ def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def _raise(counts: Counter, key: str, person, owner, **kwargs) -> None:
-    if owner is None:
-        counts["no_owner"] += 1
-        return
-    _, created = raise_alert(person, owner=owner, **kwargs)
+def _spec(counts: Counter, key: str, person, owner, *, reason: str, **kwargs) -> AlertSpec:
     counts[key] += 1
-    counts["alerts_raised"] += int(created)
+    kwargs.setdefault("severity", Severity.ROUTINE)  # raise_alert's default
+    return AlertSpec(person=person, owner=owner, reason=reason, **kwargs)
 
 
-def _requests(today, owners: Owners, counts: Counter, scope: Q) -> None:
+def _requests(today, now, owners: Owners, counts: Counter, scope: Q):
     days = setting("REQUEST_UNANSWERED_DAYS")
     for request in (PersonRequest.objects.filter(scope, status=PersonRequest.Status.OPEN, asked_on__lt=today - _days(days))
                     .select_related("person__practitioner").order_by("asked_on", "pk")):
         person = request.person
-        waited = (today - request.asked_on).days
-        _raise(counts, "requests_unanswered", person, owners.owner(person),
-               reason=reasons.REQUEST_UNANSWERED, subject_key=reasons.request_subject(request.pk),
-               due=today, title="A request from the person has had no answer",
-               summary=(f"On {format_date(request.asked_on)} {person.full_name} asked: \u201c{request.words[:300]}\u201d. "
-                        f"Nothing has been done or answered in {waited} days."),
-               next_step="Refer them or add a step to the plan, or answer them with the reason.",
-               evidence={"request": request.pk, "asked_on": request.asked_on, "days": waited},
-               severity=Severity.HIGH if waited > 2 * days else Severity.ROUTINE)
+        late = request.asked_on + _days(2 * days) < today  # older than twice the days: more serious
+        yield _spec(counts, "requests_unanswered", person, owners.owner(person),
+                    reason=reasons.REQUEST_UNANSWERED, subject_key=reasons.request_subject(request.pk),
+                    due=today, title="A request from the person has had no answer",
+                    summary=(f"On {format_date(request.asked_on)} {person.full_name} asked: "
+                             f"\u201c{request.words[:300]}\u201d. It has not been acted on or answered since."),
+                    next_step="Refer them or add a step to the plan, or answer them with the reason.",
+                    evidence={"request": request.pk, "asked_on": request.asked_on},
+                    onset=request.asked_on + _days(2 * days + 1 if late else days + 1),
+                    severity=Severity.HIGH if late else Severity.ROUTINE)
 
 
-def _drafts(today, now, owners: Owners, counts: Counter, scope: Q) -> None:
+def _drafts(today, now, owners: Owners, counts: Counter, scope: Q):
     days = setting("DRAFT_OVERDUE_DAYS")
     for draft in (Assessment.objects.filter(scope, status=Assessment.Status.DRAFT, created_at__lt=now - _days(days))
                   .select_related("person__practitioner", "created_by").order_by("created_at", "pk")):
         person = draft.person
-        age = (now - draft.created_at).days
+        started = timezone.localdate(draft.created_at)
         owner = owners.owner(person) or draft.created_by
         manager = owners.manager(person)
-        escalate = manager if age >= 2 * days and manager is not None and manager != owner else None
-        _raise(counts, "drafts_overdue", person, owner,
-               reason=reasons.DRAFT_OVERDUE, subject_key=reasons.assessment_subject(draft.pk), due=today,
-               title="An assessment has been a draft for too long",
-               summary=f"Assessment {draft.number}, started by {draft.created_by} on "
-                       f"{format_date(timezone.localdate(draft.created_at))}, has been a draft for {age} days.",
-               next_step="Finish and complete the assessment.",
-               evidence={"assessment": draft.pk, "days": age},
-               escalate_to=escalate, escalation_reason=f"A draft assessment is {age} days old." if escalate else "")
+        old = now - draft.created_at >= _days(2 * days)
+        escalate = manager if old and manager is not None and manager != owner else None
+        yield _spec(counts, "drafts_overdue", person, owner,
+                    reason=reasons.DRAFT_OVERDUE, subject_key=reasons.assessment_subject(draft.pk), due=today,
+                    title="An assessment has been a draft for too long",
+                    summary=f"Assessment {draft.number}, started by {draft.created_by} on {format_date(started)}, "
+                            "is still a draft.",
+                    next_step="Finish and complete the assessment.",
+                    evidence={"assessment": draft.pk, "started_on": started},
+                    onset=started + _days(2 * days if old else days),
+                    escalate_to=escalate,
+                    escalation_reason=(f"The draft assessment was started on {format_date(started)} and is still "
+                                       f"not complete after {2 * days} days." if escalate else ""))
 
 
-def _reviews(today, owners: Owners, counts: Counter, scope: Q) -> None:
+def _reviews(today, now, owners: Owners, counts: Counter, scope: Q):
     days = setting("DRAFT_OVERDUE_DAYS")
     for current in (Assessment.objects.filter(scope, status=Assessment.Status.COMPLETE, review_due__lt=today)
                     .select_related("person__practitioner").order_by("review_due", "pk")):
         person = current.person
-        late = (today - current.review_due).days
+        late = (today - current.review_due).days >= days
         manager = owners.manager(person)
         owner = owners.owner(person)
-        escalate = manager if late >= days and manager is not None and manager != owner else None
-        _raise(counts, "reviews_overdue", person, owner,
-               reason=reasons.REVIEW_OVERDUE, subject_key=reasons.assessment_subject(current.pk),
-               due=current.review_due, title="The assessment review is overdue",
-               summary=f"Assessment {current.number} was due for review on {format_date(current.review_due)}.",
-               next_step="Start a review of the assessment.",
-               evidence={"assessment": current.pk, "review_due": current.review_due},
-               escalate_to=escalate,
-               escalation_reason=f"The review is {late} days overdue." if escalate else "")
+        escalate = manager if late and manager is not None and manager != owner else None
+        yield _spec(counts, "reviews_overdue", person, owner,
+                    reason=reasons.REVIEW_OVERDUE, subject_key=reasons.assessment_subject(current.pk),
+                    due=current.review_due, title="The assessment review is overdue",
+                    summary=f"Assessment {current.number} was due for review on {format_date(current.review_due)}.",
+                    next_step="Start a review of the assessment.",
+                    evidence={"assessment": current.pk, "review_due": current.review_due},
+                    onset=current.review_due + _days(days if late else 1),
+                    escalate_to=escalate,
+                    escalation_reason=(f"The review was due on {format_date(current.review_due)} and is still not "
+                                       f"started {days} days later." if escalate else ""))
 
 
-def _missing(today, owners: Owners, counts: Counter, scope: Q) -> None:
-    calendar = default_calendar()
+@lru_cache(maxsize=4096)
+def _assessment_due(start: datetime.date, working_days: int) -> datetime.date:
+    return default_calendar().add_working_days(start, working_days)
+
+
+def _missing(today, now, owners: Owners, counts: Counter, scope: Q):
     working_days = setting("ASSESSMENT_DUE_WORKING_DAYS")
+    # An assessment that became final on or after the order started answers it (its final date, local time).
+    answered = Assessment.objects.filter(person_id=OuterRef("person_id"), status__in=Assessment.FINAL_STATUSES).annotate(
+        final_on=TruncDate(Coalesce("countersigned_at", "completed_at"))).filter(final_on__gte=OuterRef("start_date"))
     # Working days are never fewer than calendar days, so this narrows the search without missing anyone.
-    sentences = list(Sentence.objects.filter(scope, terminated_on__isnull=True, start_date__lt=today - _days(working_days))
-                     .select_related("person__practitioner", "sentence_type").order_by("person_id", "start_date"))
-    latest_final = defaultdict(lambda: None)
-    for person_id, completed_at, countersigned_at in (
-            Assessment.objects.filter(person_id__in={s.person_id for s in sentences},
-                                      status__in=Assessment.FINAL_STATUSES)
-            .values_list("person_id", "completed_at", "countersigned_at")):
-        final = timezone.localdate(countersigned_at or completed_at)
-        if latest_final[person_id] is None or final > latest_final[person_id]:
-            latest_final[person_id] = final
-    for sentence in sentences:
-        due = calendar.add_working_days(sentence.start_date, working_days)
-        last = latest_final[sentence.person_id]
-        if due >= today or (last is not None and last >= sentence.start_date):
+    for sentence in (Sentence.objects.filter(scope, terminated_on__isnull=True,
+                                             start_date__lt=today - _days(working_days))
+                     .exclude(Exists(answered))
+                     .select_related("person__practitioner", "sentence_type").order_by("person_id", "start_date")):
+        due = _assessment_due(sentence.start_date, working_days)
+        if due >= today:
             continue
         person = sentence.person
-        _raise(counts, "missing", person, owners.owner(person),
-               reason=reasons.MISSING, subject_key=reasons.sentence_subject(sentence.pk), due=due,
-               title="An assessment of risk and needs is missing",
-               summary=(f"The {sentence.sentence_type} started on {format_date(sentence.start_date)} and no "
-                        f"assessment has been completed since; one was due by {format_date(due)}."),
-               next_step="Complete an assessment of risk and needs.",
-               evidence={"sentence": sentence.pk, "due": due})
+        yield _spec(counts, "missing", person, owners.owner(person),
+                    reason=reasons.MISSING, subject_key=reasons.sentence_subject(sentence.pk), due=due,
+                    title="An assessment of risk and needs is missing",
+                    summary=(f"The {sentence.sentence_type} started on {format_date(sentence.start_date)} and no "
+                             f"assessment has been completed since; one was due by {format_date(due)}."),
+                    next_step="Complete an assessment of risk and needs.",
+                    evidence={"sentence": sentence.pk, "due": due}, onset=due + _days(1))
 
 
-def _conflicts(today, owners: Owners, counts: Counter, scope: Q) -> None:
-    from openprobation.alerts.models import Alert, Decision
+def _conflicts(today, now, owners: Owners, counts: Counter, scope: Q):
+    from openprobation.alerts.models import Alert
 
     reports = defaultdict(list)
     for report in ExternalAssessment.objects.filter(
@@ -171,7 +188,7 @@ def _conflicts(today, owners: Owners, counts: Counter, scope: Q) -> None:
         person_id__in=list(reports), status=Assessment.Status.COMPLETE).select_related("completed_by")}
     reconciled = set(Alert.objects.filter(person_id__in=list(reports), reason=reasons.CONFLICT,
                                           decision=Decision.RECONCILED).values_list("person_id", "subject_key"))
-    people = Person.objects.in_bulk(list(reports))
+    people = Person.objects.select_related("practitioner").in_bulk(list(reports))
     for person_id, found in reports.items():
         if person_id in currents:
             found = [*found, assessment_conclusion(currents[person_id])]
@@ -179,53 +196,75 @@ def _conflicts(today, owners: Owners, counts: Counter, scope: Q) -> None:
         if conflict is None or (person_id, conflict.subject_key) in reconciled:
             continue
         person = people[person_id]
-        if owners.owner(person) is None:
-            counts["no_owner"] += 1
-            continue
-        _, created = raise_conflict_alert(person, conflict, today=today)
-        counts["conflicts"] += 1
-        counts["alerts_raised"] += int(created)
+        # The alert `conflicts.raise_conflict_alert` raises (tested to be the same).
+        yield _spec(counts, "conflicts", person, owners.owner(person),
+                    reason=reasons.CONFLICT, subject_key=conflict.subject_key, due=today + _days(10),
+                    title="Assessments disagree about the risk of serious harm",
+                    summary=conflict.describe(),
+                    next_step="Read both, decide which view the risk management plan follows and record why.",
+                    evidence={"high": conflict.high.key, "low": conflict.low.key,
+                              "levels": [conflict.high.level, conflict.low.level]},
+                    onset=max(conflict.high.on, conflict.low.on),
+                    severity=Severity.HIGH if conflict.high.level in COUNTERSIGN_LEVELS else Severity.ROUTINE)
 
 
-def _countersignatures(today, owners: Owners, counts: Counter, scope: Q) -> None:
+def _countersignatures(today, now, owners: Owners, counts: Counter, scope: Q):
     due = today + _days(setting("COUNTERSIGN_DUE_DAYS"))
     for waiting in (Assessment.objects.filter(scope, status=Assessment.Status.AWAITING_COUNTERSIGNATURE)
                     .select_related("person__practitioner", "completed_by")):
         person = waiting.person
-        _raise(counts, "countersign_waiting", person, owners.manager(person) or owners.owner(person),
-               reason=reasons.COUNTERSIGN, subject_key=reasons.assessment_subject(waiting.pk),
-               due=min(due, timezone.localdate(waiting.completed_at) + _days(setting("COUNTERSIGN_DUE_DAYS"))),
-               title="Countersign a risk of serious harm assessment",
-               summary=(f"Assessment {waiting.number} by {waiting.completed_by} rates the risk of serious harm as "
-                        f"{waiting.get_overall_rosh_display().lower()}. It is not final until a manager "
-                        "countersigns it."),
-               next_step="Read the assessment, then countersign it or return it to the author with your reasons.",
-               evidence={"assessment": waiting.pk, "overall_rosh": waiting.overall_rosh}, severity=Severity.HIGH)
+        completed = timezone.localdate(waiting.completed_at)
+        yield _spec(counts, "countersign_waiting", person, owners.manager(person) or owners.owner(person),
+                    reason=reasons.COUNTERSIGN, subject_key=reasons.assessment_subject(waiting.pk),
+                    due=min(due, completed + _days(setting("COUNTERSIGN_DUE_DAYS"))),
+                    title="Countersign a risk of serious harm assessment",
+                    summary=(f"Assessment {waiting.number} by {waiting.completed_by} rates the risk of serious harm "
+                             f"as {waiting.get_overall_rosh_display().lower()}. It is not final until a manager "
+                             "countersigns it."),
+                    next_step="Read the assessment, then countersign it or return it to the author with your reasons.",
+                    evidence={"assessment": waiting.pk, "overall_rosh": waiting.overall_rosh}, severity=Severity.HIGH,
+                    onset=completed)
     for waiting in (PlanVersion.objects.filter(scope, status=PlanVersion.Status.AWAITING_COUNTERSIGNATURE)
                     .select_related("person__practitioner")):
         person = waiting.person
-        _raise(counts, "countersign_waiting", person, owners.manager(person) or owners.owner(person),
-               reason=reasons.PLAN_COUNTERSIGN, subject_key=reasons.plan_subject(waiting.pk),
-               due=timezone.localdate(waiting.recorded_at) + _days(setting("COUNTERSIGN_DUE_DAYS")),
-               title="Countersign a sentence plan",
-               summary=f"Version {waiting.number} of the sentence plan needs countersigning: "
-                       f"{waiting.countersignature_reason}.",
-               next_step="Read the plan and countersign it.", evidence={"plan_version": waiting.pk})
+        recorded = timezone.localdate(waiting.recorded_at)
+        yield _spec(counts, "countersign_waiting", person, owners.manager(person) or owners.owner(person),
+                    reason=reasons.PLAN_COUNTERSIGN, subject_key=reasons.plan_subject(waiting.pk),
+                    due=recorded + _days(setting("COUNTERSIGN_DUE_DAYS")),
+                    title="Countersign a sentence plan",
+                    summary=f"Version {waiting.number} of the sentence plan needs countersigning: "
+                            f"{waiting.countersignature_reason}.",
+                    next_step="Read the plan and countersign it.", evidence={"plan_version": waiting.pk},
+                    severity=Severity.ROUTINE, onset=recorded)
 
 
-def _plan_reviews(today, owners: Owners, counts: Counter, scope: Q) -> None:
+def _plan_reviews(today, now, owners: Owners, counts: Counter, scope: Q):
     for version in (PlanVersion.objects.filter(scope, status=PlanVersion.Status.CURRENT, review_due__lt=today)
                     .select_related("person__practitioner")):
         person = version.person
-        _raise(counts, "plan_reviews_overdue", person, owners.owner(person),
-               reason=reasons.PLAN_REVIEW_OVERDUE, subject_key=reasons.plan_subject(version.pk),
-               due=version.review_due, title="The sentence plan review is overdue",
-               summary=f"Version {version.number} of the plan was due for review on {format_date(version.review_due)}.",
-               next_step="Review the plan with the person and record the review.",
-               evidence={"plan_version": version.pk, "review_due": version.review_due})
+        yield _spec(counts, "plan_reviews_overdue", person, owners.owner(person),
+                    reason=reasons.PLAN_REVIEW_OVERDUE, subject_key=reasons.plan_subject(version.pk),
+                    due=version.review_due, title="The sentence plan review is overdue",
+                    summary=f"Version {version.number} of the plan was due for review on "
+                            f"{format_date(version.review_due)}.",
+                    next_step="Review the plan with the person and record the review.",
+                    evidence={"plan_version": version.pk, "review_due": version.review_due},
+                    severity=Severity.ROUTINE, onset=version.review_due + _days(1))
 
 
-def sweep_assessments(today: datetime.date | str | None = None, *, person_ids=None) -> dict:
+CHECKS = (_requests, _drafts, _reviews, _missing, _conflicts, _countersignatures, _plan_reviews)
+
+
+def sweep_batch(scope: Q, today: datetime.date, now, owners: Owners, counts: Counter) -> None:
+    """Every check over one batch of people (``scope`` filters on ``person_id``), then one sync."""
+    specs = [spec for check in CHECKS for spec in check(today, now, owners, counts, scope)]
+    synced = sync_people_alerts(reasons=SWEPT, people=scope, specs=specs, today=today)
+    counts.update(synced)
+    counts["alerts_raised"] += synced["raised"]
+
+
+def sweep_assessments(today: datetime.date | str | None = None, *, person_ids=None,
+                      batch_size: int = PERSON_BATCH) -> dict:
     """Run every check; ``person_ids`` narrows it to some people (for a task after a change, or tests)."""
     if isinstance(today, str):
         today = datetime.date.fromisoformat(today)
@@ -233,18 +272,9 @@ def sweep_assessments(today: datetime.date | str | None = None, *, person_ids=No
     now = timezone.now()
     owners = Owners()
     counts = Counter()
-    scope = Q() if person_ids is None else Q(person_id__in=list(person_ids))
-    _requests(today, owners, counts, scope)
-    _drafts(today, now, owners, counts, scope)
-    _reviews(today, owners, counts, scope)
-    _missing(today, owners, counts, scope)
-    _conflicts(today, owners, counts, scope)
-    _countersignatures(today, owners, counts, scope)
-    _plan_reviews(today, owners, counts, scope)
-    supervised = Person.objects.filter(
-        Q(sentences__terminated_on__isnull=True) | Q(tier_calculations__isnull=False)).distinct()
-    if person_ids is not None:
-        supervised = supervised.filter(pk__in=list(person_ids))
-    tiers = recalculate_tiers(supervised, today=today)
+    for scope in person_batches(person_ids, batch_size):
+        counts["batches"] += 1
+        sweep_batch(scope, today, now, owners, counts)
+    tiers = check_tiers(today, person_ids=person_ids)
     counts.update({f"tiers_{key}": value for key, value in tiers.items()})
     return dict(sorted(counts.items()))

@@ -21,11 +21,18 @@ class TierCalculation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     previous_tier = models.CharField(max_length=20, blank=True)
     changed = models.BooleanField(default=False, help_text="The tier differs from the previous calculation.")
+    next_check_on = models.DateField(
+        null=True, blank=True,
+        help_text="On the latest calculation only: the first day the date alone could change the inputs or the "
+                  "result (a breach leaving the 365-day window, a flag starting or ending, the assessment ageing "
+                  "out...), when the daily check recalculates. Empty when nothing ahead depends on the date.")
 
     class Meta:
         ordering = ["person", "-calculated_at", "-id"]
         indexes = [
             models.Index(fields=["person", "-calculated_at", "-id"], name="tier_person_latest"),
+            models.Index(fields=["next_check_on"], condition=models.Q(next_check_on__isnull=False),
+                         name="tier_next_check"),
         ]
 
     def __str__(self):

@@ -20,11 +20,11 @@ def test_an_overdue_review_raises_one_alert_for_the_practitioner(case, alice):
     RegistrationFactory(person=case, register_type=register_type("ALSH"), next_review_date=TODAY)  # due today
     counts = sweep_registration_reviews(TODAY)
     assert counts["raised"] == 1
-    assert counts["examined"] == 2
+    assert counts["overdue"] == 1
     alert = Alert.objects.get(reason=REASON)
     assert (alert.owner, alert.person, alert.subject_key) == (alice, case, f"registration:{overdue.pk}")
     assert alert.title == "MAPPA flag review overdue"
-    assert "due for review on 1 November 2026, 22 days ago" in alert.summary
+    assert "due for review on 1 November 2026 and has not been reviewed since" in alert.summary
     assert alert.severity == "high"
     assert alert.due == datetime.date(2026, 11, 15)
     assert sweep_registration_reviews(TODAY)["unchanged"] == 1  # idempotent
@@ -54,7 +54,7 @@ def test_a_review_or_removal_clears_the_alert(case, alice):
 def test_scope_by_person(case):
     RegistrationFactory(person=case, next_review_date=datetime.date(2026, 10, 1))
     other = RegistrationFactory(next_review_date=datetime.date(2026, 10, 1))
-    assert sweep_registration_reviews(TODAY, person_ids=[other.person_id])["examined"] == 1
+    assert sweep_registration_reviews(TODAY, person_ids=[other.person_id])["overdue"] == 1
 
 
 def test_queries_per_batch_are_fixed(case, alice, django_assert_max_num_queries):
