@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openprobation.audit.models import AuditEvent
 from openprobation.frontend.templatetags.govuk import govuk_datetime, govuk_time
 from openprobation.staff.tests.factories import UserFactory
-from openprobation.staff.twofactor import client_ip, is_required_for, new_backup_codes
+from openprobation.staff.twofactor import StaffBackend, client_ip, is_required_for, new_backup_codes
 
 PASSWORD = "correct-horse-battery"
 SIGN_IN = "/sign-in/"
@@ -328,6 +328,27 @@ def test_deleting_the_device_ends_the_sessions_it_verified(client, mandy):
     response = client.get(reverse("caseload:mine"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("two-factor:set-up"))
+
+
+def test_the_user_is_loaded_with_the_first_confirmed_devices_in_one_query(mandy, django_assert_num_queries):
+    TOTPDevice.objects.create(user=mandy, name="Unconfirmed", confirmed=False)
+    first, _ = confirmed_device(mandy), confirmed_device(mandy)
+    new_backup_codes(mandy)
+    static = StaticDevice.objects.get(user=mandy)
+    other = UserFactory(username="other")
+    confirmed_device(other)
+
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(mandy.pk)
+
+    assert (user, user.totp_device_id, user.static_device_id) == (mandy, first.pk, static.pk)
+    assert (user.role, user.get_full_name()) == (mandy.role, mandy.get_full_name())
+    loner = StaffBackend().get_user(UserFactory(username="loner").pk)
+    assert (loner.totp_device_id, loner.static_device_id) == (None, None)
+    assert StaffBackend().get_user(999_999) is None
+    other.is_active = False
+    other.save()
+    assert StaffBackend().get_user(other.pk) is None
 
 
 # ---------------------------------------------------------------------------------------------------
