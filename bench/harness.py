@@ -23,6 +23,9 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    # Start as a web worker does (openprobation/wsgi.py): URLconf loaded, start-up objects frozen out of the
+    # garbage collector's full collections.
+    import openprobation.wsgi  # noqa: F401
 
 
 def percentile(values: list[float], share: float) -> float:
