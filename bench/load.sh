@@ -19,6 +19,11 @@ mkdir -p "$results"
 [ -n "${DATABASE_URL:-}" ] || eval "$(bench/postgres.sh start)"
 export DATABASE_URL ALLOWED_HOSTS=127.0.0.1 OPENPROBATION_ENV=${OPENPROBATION_ENV:-development}
 export BENCH_SESSIONS=$results/load-sessions.json
+# locust is the project's `bench` extra (pyproject.toml), pinned in requirements.lock like everything else.
+if [ ! -x .venv/bin/locust ]; then
+  echo "Installing the bench extra (locust)..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[bench]"
+fi
 
 .venv/bin/python manage.py collectstatic --no-input -v 0
 .venv/bin/python bench/load_sessions.py --users 40 --out "$BENCH_SESSIONS"
