@@ -18,6 +18,14 @@ def _session_statements(queries) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if '"django_session"' in q["sql"]]
 
 
+def _saved_session() -> SessionStore:
+    """A new session holding one value, saved."""
+    store = SessionStore()
+    store["colour"] = "blue"
+    store.save()
+    return store
+
+
 def test_the_project_uses_this_store():
     assert settings.SESSION_ENGINE == "openprobation.core.sessions"
     assert settings.SESSION_SAVE_EVERY_REQUEST
@@ -48,9 +56,7 @@ def test_a_request_that_changes_nothing_moves_the_expiry_on_in_one_update(alice_
 
 @pytest.mark.django_db
 def test_a_changed_session_is_saved_in_full():
-    store = SessionStore()
-    store["colour"] = "blue"
-    store.save()
+    store = _saved_session()
     again = SessionStore(session_key=store.session_key)
     assert again["colour"] == "blue"
     again["colour"] = "green"
@@ -60,9 +66,7 @@ def test_a_changed_session_is_saved_in_full():
 
 @pytest.mark.django_db
 def test_an_unchanged_session_keeps_a_change_another_request_saved_meanwhile():
-    store = SessionStore()
-    store["colour"] = "blue"
-    store.save()
+    store = _saved_session()
     reader = SessionStore(session_key=store.session_key)
     assert reader["colour"] == "blue"  # loaded, not changed
     writer = SessionStore(session_key=store.session_key)
@@ -74,9 +78,7 @@ def test_an_unchanged_session_keeps_a_change_another_request_saved_meanwhile():
 
 @pytest.mark.django_db
 def test_an_unchanged_session_whose_row_has_gone_is_an_update_error():
-    store = SessionStore()
-    store["colour"] = "blue"
-    store.save()
+    store = _saved_session()
     reader = SessionStore(session_key=store.session_key)
     assert reader["colour"] == "blue"
     Session.objects.filter(session_key=store.session_key).delete()
@@ -86,9 +88,7 @@ def test_an_unchanged_session_whose_row_has_gone_is_an_update_error():
 
 @pytest.mark.django_db
 def test_an_expired_session_is_not_revived():
-    store = SessionStore()
-    store["colour"] = "blue"
-    store.save()
+    store = _saved_session()
     Session.objects.filter(session_key=store.session_key).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
