@@ -88,9 +88,7 @@ def _day(day, appointment_url) -> SafeString:
 
 
 def _time(contact) -> SafeString:
-    starts = _html(
-        '<time datetime="{}">{}</time>', timezone.localtime(contact.starts_at).isoformat(), govuk_time(contact.starts_at)
-    )
+    starts = _time_start_only(contact)
     if contact.ends_at:
         return _html("{} to {}", starts, govuk_time(contact.ends_at))
     return starts
