@@ -13,6 +13,7 @@ session it verified, as with OTPMiddleware.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import ipaddress
 from dataclasses import dataclass
@@ -42,25 +43,28 @@ def is_required_for(user) -> bool:
 # Loading the user with their devices
 
 
-def _user_with_devices_sql(connection) -> str:
+@functools.cache
+def _user_with_devices_sql(alias: str) -> str:
     """One statement: the user's row and the ids of their first confirmed authenticator and backup-code set.
 
     Written once here rather than as ``annotate(Subquery(...))``: this runs on every request, and compiling
     the two subqueries through the ORM cost about half a millisecond each time, more than the query itself.
-    Only names from the models' metadata are quoted into it; the user id is a parameter.
+    Only names from the models' metadata are quoted into it; the user id is a parameter. One per database
+    alias (the quoting is the backend's).
     """
-    qn = connection.ops.quote_name
+    qn = connections[alias].ops.quote_name
+    user_pk = qn(UserModel._meta.pk.column)
 
     def first_confirmed(model) -> str:
         table = qn(model._meta.db_table)
         user = qn(model._meta.get_field("user").column)
         return (f"(SELECT MIN(d.{qn('id')}) FROM {table} d"  # noqa: S608 - quoted names only
-                f" WHERE d.{user} = u.{qn('id')} AND d.{qn('confirmed')})")
+                f" WHERE d.{user} = u.{user_pk} AND d.{qn('confirmed')})")
 
     return (
         f"SELECT u.*, {first_confirmed(TOTPDevice)} AS totp_device_id, "  # noqa: S608 - quoted names only
         f"{first_confirmed(StaticDevice)} AS static_device_id "
-        f"FROM {qn(UserModel._meta.db_table)} u WHERE u.{qn(UserModel._meta.pk.column)} = %s"
+        f"FROM {qn(UserModel._meta.db_table)} u WHERE u.{user_pk} = %s"
     )
 
 
@@ -68,15 +72,10 @@ class StaffBackend(ModelBackend):
     """ModelBackend whose ``get_user`` also fetches the ids of the user's confirmed devices (one query)."""
 
     def get_user(self, user_id):
-        connection = connections[router.db_for_read(UserModel)]
-        sql = _USER_SQL.get(connection.vendor) or _USER_SQL.setdefault(
-            connection.vendor, _user_with_devices_sql(connection)
-        )
-        user = next(iter(UserModel._default_manager.raw(sql, [user_id])), None)
+        alias = router.db_for_read(UserModel)
+        user = next(iter(UserModel._default_manager.db_manager(alias).raw(_user_with_devices_sql(alias), [user_id])),
+                    None)
         return user if user is not None and self.user_can_authenticate(user) else None
-
-
-_USER_SQL: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
