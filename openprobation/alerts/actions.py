@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openprobation.audit.record import record
+from openprobation.audit.record import record, record_written
 
 from .models import Alert, Decision, Severity
 
@@ -136,7 +136,7 @@ def _log_decision(alert: Alert, *, by):
     return contact
 
 
-ESCALATE_CHUNK = 200  # escalations per transaction (each holds the audit chain's head while it writes)
+ESCALATE_CHUNK = 500  # escalations per transaction (each holds the audit chain's head while it writes)
 
 
 def escalate_overdue_alerts(today: datetime.date, *, batch_size: int = 1000) -> dict:
@@ -145,7 +145,7 @@ def escalate_overdue_alerts(today: datetime.date, *, batch_size: int = 1000) -> 
     A fixed number of queries per batch of overdue alerts; the escalations themselves go a chunk at a time,
     each chunk in one transaction: its alerts locked and re-read (one closed or escalated meanwhile is left
     alone), updated in one query with their versions in another, then one ``alert_escalated`` audit event
-    each, as ``escalate_alert`` writes.
+    each, as ``escalate_alert`` writes, appended to the chain together.
     """
     from openprobation.core.calendar import format_date
 
@@ -194,7 +194,8 @@ def _escalate_chunk(chunk, format_date) -> int:
         alerts = [current for current, _ in done]
         Alert.objects.bulk_update(alerts, ["escalated_to", "escalated_at", "escalation_reason", "updated_at"])
         Alert.history.bulk_history_create(alerts, update=True)  # the versions save() would have written
-        for current, person in done:
-            record("alert_escalated", current, by=None, crn=person.crn, to=current.escalated_to_id,
-                   why=current.escalation_reason)
+        record_written("alert_escalated", [
+            (current, person.crn, {"to": current.escalated_to_id, "why": current.escalation_reason})
+            for current, person in done
+        ], by=None)
     return len(done)

@@ -8,8 +8,9 @@ write only what differs:
 - a changed one is refreshed through ``raise_alert`` (so refreshing and escalating behave exactly as when an
   action raises an alert: never a lower severity, never a later due date, escalated once, audited);
 - new ones are created in bulk, a chunk at a time in one transaction each, with the version history
-  ``save()`` would have written and one ``alert_raised`` audit event each through ``audit.record`` (the
-  latest closures are read, once per batch, only when something new is wanted).
+  ``save()`` would have written and one ``alert_raised`` audit event each, appended to the chain together
+  (``audit.record.record_written``); the latest closures are read, once per batch, only when something new
+  is wanted.
 
 A decision answers the problem it was made about: a subject whose alert was closed on or after the
 problem's ``onset`` is not raised again until something new goes wrong (a later onset).
@@ -39,7 +40,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from openprobation.audit.record import record
+from openprobation.audit.record import record_written
 
 from .actions import raise_alert, severity_rank
 from .models import Alert
@@ -230,9 +231,11 @@ def _create(specs: list[AlertSpec], counts: Counter) -> None:
                 ]
                 Alert.objects.bulk_create(alerts)
                 Alert.history.bulk_history_create(alerts)  # the version create() would have written
-                for alert, s in zip(alerts, chunk, strict=True):
-                    record("alert_raised", alert, by=None, crn=s.person.crn, reason=s.reason, subject=s.subject_key,
-                           owner=s.owner.pk, escalated_to=getattr(s.escalate_to, "pk", None))
+                record_written("alert_raised", [
+                    (alert, s.person.crn, {"reason": s.reason, "subject": s.subject_key, "owner": s.owner.pk,
+                                           "escalated_to": getattr(s.escalate_to, "pk", None)})
+                    for alert, s in zip(alerts, chunk, strict=True)
+                ], by=None)
         except IntegrityError:
             for s in chunk:
                 _raise_one(s, counts, was_escalated=False)

@@ -6,12 +6,15 @@ Every action calls it inside its transaction, after its changes. It does two thi
    (``snapshot_if_changed``): ``save()`` and ``create()`` write versions on their own, but an action
    that changes the row with ``QuerySet.update()`` does not, and this fills that gap;
 2. appends the AuditEvent to the tamper-evident audit chain (``audit.chain``).
+
+A bulk action that writes its versions itself (``bulk_history_create``) calls ``record_written`` instead:
+one event per record, all appended to the chain under one lock of its head.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from .chain import append_audit_event
+from .chain import append_audit_event, append_audit_events
 from .history import BY_MODEL
 from .models import AuditEvent
 
@@ -46,14 +49,21 @@ def snapshot_if_changed(obj, *, by, reason: str):
     )
 
 
+def _entry(verb: str, obj, by, crn: str, summary: dict) -> dict:
+    return dict(actor=by if getattr(by, "pk", None) else None, verb=verb, crn=crn,
+                object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary)
+
+
 def record(verb: str, obj, *, by, crn: str = "", **summary) -> AuditEvent:
     with transaction.atomic():
         snapshot_if_changed(obj, by=by, reason=verb)
-        return append_audit_event(
-            actor=by if getattr(by, "pk", None) else None,
-            verb=verb,
-            crn=crn,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            summary=summary,
-        )
+        return append_audit_event(**_entry(verb, obj, by, crn, summary))
+
+
+def record_written(verb: str, entries, *, by) -> list[AuditEvent]:
+    """One AuditEvent each for records whose versions the caller has just written itself (a bulk action that
+    called ``bulk_history_create``), appended to the chain together. ``entries`` are (obj, crn, summary).
+
+    It skips ``snapshot_if_changed``, so use it only straight after the versions are written.
+    """
+    return append_audit_events([_entry(verb, obj, by, crn, summary) for obj, crn, summary in entries])

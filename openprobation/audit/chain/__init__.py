@@ -2,7 +2,7 @@
 of AccessEvents). See docs/audit.md for the design and its costs."""
 
 from .access import SEAL_GRACE, seal_access_events
-from .audit import AUDIT_FIELDS, append_audit_event
+from .audit import AUDIT_FIELDS, append_audit_event, append_audit_events
 from .canonical import GENESIS, canonical, link_hash
 from .verify import Break, Report, verify_access_chain, verify_audit_chain
 
@@ -13,6 +13,7 @@ __all__ = [
     "Break",
     "Report",
     "append_audit_event",
+    "append_audit_events",
     "canonical",
     "link_hash",
     "seal_access_events",

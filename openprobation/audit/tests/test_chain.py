@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from openprobation.audit.chain import GENESIS, link_hash, verify_audit_chain
 from openprobation.audit.chain.audit import AUDIT_FIELDS, audit_row
 from openprobation.audit.models import AuditEvent, ChainHead
-from openprobation.audit.record import record
+from openprobation.audit.record import record, record_written
 
 from .helpers import guards_lifted, raw
 
@@ -138,3 +138,31 @@ def test_a_missing_head_is_recreated_at_the_last_link(case, alice, events):
     ChainHead.objects.filter(name=ChainHead.AUDIT).delete()
     assert record("after", case, by=alice, crn=case.crn).seq == 6
     assert verify_audit_chain().ok
+
+
+def test_events_appended_together_continue_the_chain_in_order(case, alice, events):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        together = record_written("bulk_action", [(case, case.crn, {"n": n}) for n in range(3)], by=alice)
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == 3, statements  # the head locked, the events inserted, the head moved
+    assert [event.seq for event in together] == [6, 7, 8]
+    stored = list(AuditEvent.objects.filter(seq__gt=5).order_by("seq"))
+    assert [event.summary for event in stored] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert [event.actor_id for event in stored] == [alice.pk] * 3
+    assert stored[0].hash == link_hash(events[-1].hash, audit_row(stored[0]))
+    report = verify_audit_chain()
+    assert report.ok, report.broken
+    assert (report.checked, report.head_hash) == (8, stored[-1].hash)
+    assert record("after", case, by=alice, crn=case.crn).seq == 9
+    assert record_written("nothing", [], by=alice) == []
+
+
+def test_events_appended_together_are_each_covered_by_the_chain(case, alice, events):
+    together = record_written("bulk_action", [(case, case.crn, {"n": n}) for n in range(3)], by=None)
+    assert AuditEvent.objects.get(pk=together[1].pk).actor_id is None
+    with guards_lifted("audit_auditevent"):
+        raw("UPDATE audit_auditevent SET object_id = %s WHERE id = %s", ["0", together[1].pk])
+    assert verify_audit_chain().broken.row == f"audit event {together[1].pk} (position 7)"
