@@ -18,6 +18,8 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.template.loader import render_to_string
 
+from . import form_html
+
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -369,8 +371,12 @@ class GovUKFormRenderer(TemplatesSetting):
     select: ours writes each option in place of including an option template (and its attributes
     template) per option, the same markup at a fraction of the cost for long lists. A select widget
     with its own ``option_template_name`` must therefore also give its own ``template_name``.
+
+    The form, the field group and the common widgets are written in Python (``form_html``), byte for byte
+    what their templates write; ``python_markup = False`` renders everything from the templates instead.
     """
 
+    python_markup = True
     form_template_name = "frontend/forms/form.html"
     formset_template_name = "frontend/forms/formset.html"
     field_template_name = "frontend/forms/field.html"
@@ -383,6 +389,13 @@ class GovUKFormRenderer(TemplatesSetting):
 
     def get_template(self, template_name):
         return super().get_template(self.widget_templates.get(template_name, template_name))
+
+    def render(self, template_name, context, request=None):
+        # The common templates are written in Python (form_html), the same markup without the template cost,
+        # stripped as Django strips what a template renders here.
+        if self.python_markup and (write := form_html.RENDERERS.get(template_name)) is not None:
+            return write(context).strip()
+        return super().render(template_name, context, request)
 
 
 # ---------------------------------------------------------------------------
