@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from .caseload_html import caseload_rows_html
 from .forms import CaseloadFilterForm
 from .queries import caseload_page, outcomes_due_for, team_workload
 
@@ -35,8 +36,9 @@ def my_caseload(request):
     outcomes_due = (sum(r.outcomes_due for r in caseload.rows) if caseload.whole and not narrowed
                     else outcomes_due_for(request.user))
     return render(request, "staff/caseload.html", {
-        "form": form, "caseload": caseload, "rows": caseload.rows, "sort": filters.get("sort") or "name",
-        "columns": SORTABLE_COLUMNS, "outcomes_due": outcomes_due, "heading": "My caseload",
+        "form": form, "caseload": caseload, "rows": caseload.rows, "rows_html": caseload_rows_html(caseload.rows),
+        "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS, "outcomes_due": outcomes_due,
+        "heading": "My caseload",
     })
 
 
@@ -51,8 +53,9 @@ def team_caseload(request):
     form = CaseloadFilterForm(request.GET or None, practitioners=practitioners)
     caseload, filters = _filtered(request, form, team=team, per_page=TEAM_PAGE_SIZE)
     return render(request, "staff/team_caseload.html", {
-        "form": form, "caseload": caseload, "rows": caseload.rows, "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS,
-        "team": team, "workload": workload, "heading": f"Team caseload: {team.name}",
+        "form": form, "caseload": caseload, "rows": caseload.rows,
+        "rows_html": caseload_rows_html(caseload.rows, show_practitioner=True),
+        "sort": filters.get("sort") or "name", "columns": SORTABLE_COLUMNS, "team": team, "workload": workload, "heading": f"Team caseload: {team.name}",
     })
 
 

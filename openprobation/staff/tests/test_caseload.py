@@ -96,3 +96,41 @@ def test_home_sends_every_role_to_the_first_page_of_its_navigation(client, usern
     response = client.get("/")
     assert response.url == landing
     assert client.get(landing).status_code == 200
+
+
+def _table(response):
+    from openprobation.frontend.tests.htmltree import parse
+
+    table = parse(response.text).find_all("table", class_="op-caseload")[0]
+    headers = [th.text for th in table.find_all("th")]
+    rows = [tr.find_all("td") for tr in table.find_all("tbody")[0].find_all("tr")]
+    return headers, rows
+
+
+@pytest.mark.parametrize("page", ["caseload:mine", "caseload:team"])
+def test_every_row_has_a_cell_under_every_heading(client, alice, mandy, case, page):
+    sentence = case.sentences.get()
+    AppointmentFactory(sentence=sentence)  # yesterday, no outcome
+    AppointmentFactory(sentence=sentence, starts_at=timezone.now() + datetime.timedelta(days=3))
+    PersonFactory(crn="X100002", first_name="<b>Ann</b>", surname="O'Hara & Co", practitioner=alice)  # nothing arranged
+    client.force_login(alice if page == "caseload:mine" else mandy)
+    headers, rows = _table(client.get(reverse(page)))
+    assert len(rows) == 2, [[c.text for c in r] for r in rows]
+    assert all(len(cells) == len(headers) for cells in rows), (headers, [[c.text for c in r] for r in rows])
+    by_crn = {cells[1].text: cells for cells in rows}
+    row = by_crn[case.crn]
+    links = row[0].find_all("a")
+    assert links[0].attrs["href"] == reverse("case:overview", args=[case.crn])
+    assert "Testcase, Jordan" in row[0].text
+    outcome_link = row[headers.index("Outcomes to record")].find_all("a")[0]
+    assert outcome_link.text == "1"
+    assert outcome_link.attrs["href"].endswith("#outcome-due")
+    assert row[headers.index("Compliance")].find_all("strong")[0].text
+    if page == "caseload:team":
+        assert row[headers.index("Practitioner")].text == "Alice Allocated"
+    other = next(cells for crn, cells in by_crn.items() if crn != case.crn)
+    assert other[headers.index("Next appointment")].text == "None arranged"
+    assert other[headers.index("Last appointment")].text == "–"
+    assert other[headers.index("Outcomes to record")].text == "0"
+    html = client.get(reverse(page)).text
+    assert "O&#x27;Hara &amp; Co, &lt;b&gt;Ann&lt;/b&gt;" in html

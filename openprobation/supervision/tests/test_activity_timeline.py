@@ -7,18 +7,8 @@ from django.urls import reverse
 
 from openprobation.frontend.tests.htmltree import parse
 from openprobation.supervision.tests.test_activity import at, contact, d, enforce, get, note, order  # noqa: F401
-from openprobation.supervision.views.timeline import _escaped, _html
 
 HOSTILE = '<script>alert("x")</script> & \'quoted\''
-
-
-def test_html_escapes_every_argument_as_format_html_does():
-    from django.utils.html import format_html
-    from django.utils.safestring import SafeString
-
-    for value in (HOSTILE, 42, None, SafeString("<b>kept</b>")):
-        assert _html("<p>{}</p>", value) == format_html("<p>{}</p>", value)
-    assert _escaped(SafeString("<b>")) == "<b>"
 
 
 def test_descriptions_notes_and_names_are_escaped(alice_client, case, order):  # noqa: F811

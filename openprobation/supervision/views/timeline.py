@@ -3,53 +3,27 @@
 Built in Python rather than with a template per day, entry and note. A page shows 50 entries, often with
 notes, and rendering them through nested ``{% include %}``s cost about 8 ms of template overhead a page
 (thousands of template nodes and lookups), more than the page's SQL. The markup is the same as the
-templates gave: the MoJ timeline, GOV.UK tags, summary lists and details. Every value goes through ``_html``,
-which is ``format_html`` (each argument escaped unless it is already safe HTML) without the lazy-string
-checks that Django wraps around every single escape; notes keep their line breaks (``linebreaksbr``,
-which escapes first).
+templates gave: the MoJ timeline, GOV.UK tags, summary lists and details. Every value goes through
+``frontend.markup.html`` (``format_html`` without its costs); notes keep their line breaks
+(``linebreaksbr``, which escapes first).
 """
-
-import html
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
+from openprobation.frontend.markup import EMPTY
+from openprobation.frontend.markup import html as _html
+from openprobation.frontend.markup import join as _join
 from openprobation.frontend.templatetags.govuk import TAG_COLOURS, govuk_date, govuk_datetime, govuk_time
-
-EMPTY = SafeString("")
-
-
-def _escaped(value) -> str:
-    """``conditional_escape``: safe HTML as it is, anything else escaped (the same ``html.escape`` of ``str``)."""
-    if type(value) is str:  # most values: plain text from the database
-        return html.escape(value)
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _html(template: str, *args) -> SafeString:
-    """``format_html``: ``template`` is trusted markup with ``{}`` for each argument, every argument escaped."""
-    # Every argument is escaped. SafeString(...) is what mark_safe returns for a str, without the lazy-string
-    # wrapper mark_safe pays on every call (a page makes about 700 of these).
-    return SafeString(template.format(*map(_escaped, args)))
 
 
 def timeline_days(page, crn: str) -> SafeString:
     """Every day of the page, newest first, each a section with its entries oldest first."""
     appointment_url = _appointment_url(crn)
     return _join(_day(day, appointment_url) for day in page.days)
-
-
-def _join(parts) -> SafeString:
-    # Every part is a SafeString built by _html (or EMPTY), so joining them keeps them safe.
-    return SafeString("".join(parts))
 
 
 def _appointment_url(crn: str):
