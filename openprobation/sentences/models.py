@@ -147,7 +147,12 @@ class Sentence(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sentence_type} ({self.start_date:%d %b %Y})"
+        return self.label_from(self.sentence_type, self.start_date)
+
+    @staticmethod
+    def label_from(sentence_type, start_date) -> str:
+        """How an order is named (``str(sentence)``), from its type's description and its start date."""
+        return f"{sentence_type} ({start_date:%d %b %Y})"
 
     @property
     def is_active(self) -> bool:

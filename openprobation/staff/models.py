@@ -92,7 +92,12 @@ class User(AbstractUser):
         indexes = [models.Index(fields=["team", "role"])]
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return self.name_from(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_from(first_name: str, last_name: str, username: str) -> str:
+        """How a user is named (``str(user)``), from the columns alone: pages that read rows, not users, use it."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def is_practitioner(self) -> bool:

@@ -5,7 +5,7 @@ each day's contacts oldest first, every contact with its compliance tag, notes a
 A page costs at most six queries whatever it holds (the contacts; the sentences, requirements and
 rescheduled appointments they point at; their notes; their enforcement records), and it never counts
 the whole filtered set: it reads one contact either side of the page to know whether there is a next
-page and whether a day carries over a page break.
+page and whether a day carries over a page break. It reads rows, not model instances (see ``LogContact``).
 Contacts come in ``(person, -starts_at)`` index order, so a case with thousands of contacts reads
 only the rows it shows.
 
@@ -15,7 +15,6 @@ The log is the record of what has happened: contacts dated after ``now`` are on 
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass, field, fields
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from openprobation.frontend.templatetags.govuk import govuk_datetime
 from openprobation.sentences.models import Requirement, Sentence
+from openprobation.staff.models import User
 
 from .compliance.outcomes import (
     ACCEPTABLE_ABSENCE,
@@ -111,6 +111,158 @@ class ActivityFilters:
         return q
 
 
+# --- what the log reads -----------------------------------------------------------------------------------
+#
+# The page reads plain rows (``values_list``) into these slotted objects rather than model instances: building
+# some 250 instances a page, with their related-object caches, cost more than the page's SQL. Each class is
+# what the entries and the timeline read and no more; the columns are worked out from the field names, so a
+# field added here is read with the rest. The names match the models' (``compliance_tag`` reads either).
+
+
+@dataclass(slots=True)
+class LogType:
+    """A contact's type; contacts of one type on a page share one."""
+
+    code: str
+    description: str
+    attendance: bool
+    national_standards: bool
+    outcome_required: bool
+    system_generated: bool
+
+    def __str__(self):
+        return self.description
+
+
+@dataclass(slots=True)
+class LogOutcome:
+    """A contact's outcome; shared like ``LogType``."""
+
+    code: str
+    description: str
+    attended: bool
+    acceptable: bool
+    awaiting_evidence: bool
+    reschedule: bool
+
+    def __str__(self):
+        return self.description
+
+
+@dataclass(slots=True)
+class LogContact:
+    """A contact as the log shows it: ``staff`` and ``location`` are the names shown."""
+
+    pk: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    direction: str
+    description: str
+    sensitive: bool
+    evidence_due: datetime.date | None
+    rescheduled_to_id: int | None
+    reschedule_requested_by: str
+    reschedule_reason: str
+    sentence_id: int | None
+    requirement_id: int | None
+    location: str | None
+    staff: str
+    contact_type: LogType
+    outcome: LogOutcome | None
+    counts_towards: str = ""  # the sentence, and requirement if any, the contact counts towards
+    rescheduled_to_starts_at: datetime.datetime | None = None
+    notes: list[LogNote] = field(default_factory=list)
+    enforcement: list[LogEnforcement] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LogNote:
+    """A note as the log shows it: ``created_by`` is the author's name."""
+
+    pk: int
+    text: str
+    sensitive: bool
+    created_at: datetime.datetime
+    created_by: str
+
+
+@dataclass(slots=True)
+class LogEnforcement:
+    """An enforcement record as the log shows it: the action's code and description, the decider's name."""
+
+    action_code: str
+    action: str
+    decided_on: datetime.date
+    decided_by: str
+    response_due: datetime.date | None
+    breach_pack_due: datetime.date | None
+    withdrawn_on: datetime.date | None
+
+
+def _field_names(cls, start: str | None = None, stop: str | None = None) -> list[str]:
+    """The names of ``cls``'s fields from ``start`` up to (not including) ``stop``: each is its column's name."""
+    names = [f.name for f in fields(cls)]
+    return names[names.index(start) if start else 0 : names.index(stop) if stop else None]
+
+
+# A user is read as the three columns str(user) is made of: the full name, else the username.
+_USER = ("first_name", "last_name", "username")
+
+
+_user_name = User.name_from
+
+
+# The contact row: its own columns in LogContact's order (pk to requirement), the location's name, the staff
+# member's name columns, then the type and the outcome, each after its key.
+_OWN = ("id", *_field_names(LogContact, "starts_at", "location"))
+CONTACT_COLUMNS = (
+    *_OWN,
+    "location__name",
+    *(f"staff__{name}" for name in _USER),
+    "contact_type_id",
+    *(f"contact_type__{name}" for name in _field_names(LogType)),
+    "outcome_id",
+    *(f"outcome__{name}" for name in _field_names(LogOutcome)),
+)
+_STAFF_AT = len(_OWN) + 1
+_TYPE_AT = _STAFF_AT + len(_USER)
+_OUTCOME_AT = _TYPE_AT + 1 + len(fields(LogType))
+NOTE_COLUMNS = (
+    "contact_id",
+    "id",
+    *_field_names(LogNote, "text", "created_by"),
+    *(f"created_by__{name}" for name in _USER),
+)
+ENFORCEMENT_COLUMNS = (
+    "contact_id",
+    "action__code",
+    "action__description",
+    "decided_on",
+    *(f"decided_by__{name}" for name in _USER),
+    *_field_names(LogEnforcement, "response_due"),
+)
+
+
+def _contacts(rows) -> list[LogContact]:
+    """``CONTACT_COLUMNS`` rows as contacts, each type and outcome made once however many contacts share it."""
+    types: dict[int, LogType] = {}
+    outcomes: dict[int, LogOutcome] = {}
+    contacts = []
+    for row in rows:
+        type_id = row[_TYPE_AT]
+        kind = types.get(type_id)
+        if kind is None:
+            kind = types[type_id] = LogType(*row[_TYPE_AT + 1 : _OUTCOME_AT])
+        outcome_id = row[_OUTCOME_AT]
+        outcome = None
+        if outcome_id is not None:
+            outcome = outcomes.get(outcome_id)
+            if outcome is None:
+                outcome = outcomes[outcome_id] = LogOutcome(*row[_OUTCOME_AT + 1 :])
+        contacts.append(LogContact(*row[:_STAFF_AT], _user_name(*row[_STAFF_AT:_TYPE_AT]), kind, outcome))
+    return contacts
+
+
 # --- what one entry shows ------------------------------------------------------------------------------
 
 
@@ -121,7 +273,19 @@ class Tag:
     detail: str = ""
 
 
-def compliance_tag(contact: Contact, now: datetime.datetime) -> Tag | None:
+# The tags without a detail, made once: a page asks for one or more per entry.
+RESCHEDULED_BY_PERSON = Tag("Rescheduled by the person", "orange")
+RESCHEDULED_BY_SERVICE = Tag("Rescheduled by the service", "grey")
+OUTCOME_NOT_RECORDED = Tag("Outcome not recorded", "blue")
+COMPLIED = Tag("Complied", "green")
+ACCEPTABLE = Tag("Acceptable absence", "teal")
+FAILED_TO_COMPLY = Tag("Failed to comply", "red")
+UNACCEPTABLE = Tag("Unacceptable absence", "red")
+NATIONAL_STANDARDS = Tag("National Standards", "purple")
+SENSITIVE = Tag("Sensitive", "grey")
+
+
+def compliance_tag(contact: Contact | LogContact, now: datetime.datetime) -> Tag | None:
     """The one compliance tag an activity log entry shows, or None (communications, system events)."""
     kind = contact.contact_type
     outcome = contact.outcome
@@ -132,37 +296,44 @@ def compliance_tag(contact: Contact, now: datetime.datetime) -> Tag | None:
         if asked == Contact.RequestedBy.PERSON or (
             not asked and outcome is not None and outcome.code in RESCHEDULED_BY_PERSON_CODES
         ):
-            return Tag("Rescheduled by the person", "orange")
-        return Tag("Rescheduled by the service", "grey")
+            return RESCHEDULED_BY_PERSON
+        return RESCHEDULED_BY_SERVICE
     if outcome is None:
         if kind.outcome_required and contact.starts_at < now:
-            return Tag("Outcome not recorded", "blue")
+            return OUTCOME_NOT_RECORDED
         return None
     if outcome.awaiting_evidence:
         due = contact.evidence_due
         return Tag("Awaiting evidence", "yellow", f"Evidence due by {_long_date(due)}" if due else "")
     if outcome.acceptable:
-        return Tag("Complied", "green") if outcome.attended else Tag("Acceptable absence", "teal")
-    return Tag("Failed to comply", "red") if outcome.attended else Tag("Unacceptable absence", "red")
+        return COMPLIED if outcome.attended else ACCEPTABLE
+    return FAILED_TO_COMPLY if outcome.attended else UNACCEPTABLE
 
 
 def _long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NoteView:
-    note: ContactNote
+    note: LogNote
     sensitive: bool  # always behind a disclosure labelled as sensitive
     long: bool  # behind a disclosure so the log stays scannable
 
 
-@dataclass
+DIRECTIONS = dict(Contact.Direction.choices)
+
+
+@dataclass(slots=True)
 class Entry:
-    contact: Contact
+    contact: LogContact
     tag: Tag | None
     notes: list[NoteView]
-    enforcement: list[EnforcementRecord]
+    enforcement: list[LogEnforcement]
+    tags: list[Tag]  # in the order shown: National Standards, compliance, sensitive
+    # (label, value) rows of the entry's summary list, only those with a value: worked out once here rather
+    # than by a chain of conditions in the markup.
+    details: list[tuple[str, object]]
 
     @property
     def system_generated(self) -> bool:
@@ -178,52 +349,36 @@ class Entry:
 
     @property
     def counts_towards(self) -> str:
-        contact = self.contact
-        if contact.sentence is None:
-            return ""
-        if contact.requirement is not None:
-            return f"{contact.sentence}: {contact.requirement}"
-        return str(contact.sentence)
-
-    @functools.cached_property
-    def tags(self) -> list[Tag]:
-        """The entry's tags in the order shown: National Standards, compliance, sensitive."""
-        tags = [Tag("National Standards", "purple")] if self.national_standards else []
-        if self.tag is not None:
-            tags.append(self.tag)
-        if self.contact.sensitive:
-            tags.append(Tag("Sensitive", "grey"))
-        return tags
-
-    @functools.cached_property
-    def details(self) -> list[tuple[str, object]]:
-        """(label, value) rows of the entry's summary list, only those with a value.
-
-        Worked out here once rather than by a chain of conditions in the template: the log shows 50 entries
-        a page, and each condition there costs a template lookup per entry.
-        """
-        contact = self.contact
-        rows = [
-            ("Counts towards", self.counts_towards),
-            ("Location", contact.location),
-            ("Direction", contact.get_direction_display() if contact.direction else ""),
-            ("Outcome", contact.outcome),
-            ("Evidence", self.tag.detail if self.tag is not None else ""),
-            ("Rescheduled to", govuk_datetime(contact.rescheduled_to.starts_at) if contact.rescheduled_to else ""),
-        ]
-        return [(label, value) for label, value in rows if value]
+        return self.contact.counts_towards
 
 
-def _entry(contact: Contact, now: datetime.datetime) -> Entry:
+def _entry(contact: LogContact, now: datetime.datetime) -> Entry:
     notes = [
         NoteView(
             note,
             sensitive=note.sensitive or contact.sensitive,
             long=len(note.text) > SHORT_NOTE_CHARACTERS or note.text.count("\n") >= SHORT_NOTE_LINES,
         )
-        for note in contact.log_notes
+        for note in contact.notes
     ]
-    return Entry(contact, compliance_tag(contact, now), notes, contact.log_enforcement)
+    tag = compliance_tag(contact, now)
+    kind = contact.contact_type
+    tags = [NATIONAL_STANDARDS] if kind.national_standards else []
+    if tag is not None:
+        tags.append(tag)
+    if contact.sensitive:
+        tags.append(SENSITIVE)
+    rescheduled = contact.rescheduled_to_starts_at
+    rows = (
+        ("Counts towards", contact.counts_towards),
+        ("Location", contact.location),
+        ("Direction", DIRECTIONS.get(contact.direction, contact.direction) if contact.direction else ""),
+        ("Outcome", contact.outcome),
+        ("Evidence", tag.detail if tag is not None else ""),
+        ("Rescheduled to", govuk_datetime(rescheduled) if rescheduled else ""),
+    )
+    details = [(label, value) for label, value in rows if value]
+    return Entry(contact, tag, notes, contact.enforcement, tags, details)
 
 
 # --- a page of days ---------------------------------------------------------------------------------------
@@ -267,7 +422,7 @@ class ActivityPage:
 
 
 def activity_contacts(person, filters: ActivityFilters, now: datetime.datetime):
-    """The person's contacts matching ``filters``, newest first, with the tables every entry shows joined.
+    """Rows (``CONTACT_COLUMNS``) of the person's contacts matching ``filters``, newest first.
 
     Only four tables are joined to the contacts. PostgreSQL's planning time grows steeply with every
     outer join: with the sentence, requirement and rescheduled appointment joined too (nine joins), planning
@@ -277,48 +432,62 @@ def activity_contacts(person, filters: ActivityFilters, now: datetime.datetime):
     return (
         Contact.objects.filter(person=person)
         .filter(filters.condition(now))
-        .select_related("contact_type", "outcome", "staff", "location")
         .order_by("-starts_at", "-id")
+        .values_list(*CONTACT_COLUMNS)
     )
 
 
-def attach_related(contacts: list[Contact]) -> None:
-    """Give each contact its sentence, requirement and rescheduled appointment, and its notes and enforcement
-    records as lists in ``log_notes`` and ``log_enforcement``: at most five queries, none when there is
-    nothing to look up.
+def attach_related(contacts: list[LogContact]) -> None:
+    """Give each contact what it counts towards, its rescheduled appointment's start, and its notes and
+    enforcement records: at most five queries, none when there is nothing to look up.
 
-    What ``prefetch_related`` would do, without its per-contact work (a related manager and queryset for
-    each of the 50 contacts, for each relation), which cost more than the queries themselves.
+    Requirements are rarer on a page, and labelled by their own ``__str__`` (lengths, units), once each.
     """
-    for name, queryset in (
-        ("sentence", Sentence.objects.select_related("sentence_type")),
-        ("requirement", Requirement.objects.select_related("requirement_type")),
-        ("rescheduled_to", Contact.objects.all()),
-    ):
-        relation = Contact._meta.get_field(name)
-        keys = {getattr(c, relation.attname) for c in contacts} - {None}
-        found = queryset.in_bulk(keys) if keys else {}
-        for contact in contacts:
-            key = getattr(contact, relation.attname)
-            if key is not None:
-                relation.set_cached_value(contact, found.get(key))
-    ids = [c.pk for c in contacts]
-    notes: dict[int, list[ContactNote]] = {}
-    enforcement: dict[int, list[EnforcementRecord]] = {}
-    if ids:
-        for note in ContactNote.objects.filter(contact_id__in=ids).select_related("created_by").order_by(
-            "created_at", "id"
-        ):
-            notes.setdefault(note.contact_id, []).append(note)
-        for record in (
-            EnforcementRecord.objects.filter(contact_id__in=ids)
-            .select_related("action", "decided_by")
-            .order_by("decided_on", "id")
-        ):
-            enforcement.setdefault(record.contact_id, []).append(record)
+    sentence_keys = {c.sentence_id for c in contacts} - {None}
+    requirement_keys = {c.requirement_id for c in contacts} - {None}
+    rescheduled_keys = {c.rescheduled_to_id for c in contacts} - {None}
+    sentences = (
+        {
+            pk: Sentence.label_from(kind, start)
+            for pk, kind, start in Sentence.objects.filter(pk__in=sentence_keys).values_list(
+                "id", "sentence_type__description", "start_date"
+            )
+        }
+        if sentence_keys
+        else {}
+    )
+    requirements = (
+        Requirement.objects.select_related("requirement_type").in_bulk(requirement_keys) if requirement_keys else {}
+    )
+    starts = (
+        dict(Contact.objects.filter(pk__in=rescheduled_keys).values_list("id", "starts_at"))
+        if rescheduled_keys
+        else {}
+    )
+    labels: dict[tuple[int | None, int | None], str] = {}
     for contact in contacts:
-        contact.log_notes = notes.get(contact.pk, [])
-        contact.log_enforcement = enforcement.get(contact.pk, [])
+        key = (contact.sentence_id, contact.requirement_id)
+        label = labels.get(key)
+        if label is None:
+            sentence = sentences.get(contact.sentence_id, "")
+            requirement = requirements.get(contact.requirement_id)
+            label = labels[key] = f"{sentence}: {requirement}" if sentence and requirement is not None else sentence
+        contact.counts_towards = label
+        if contact.rescheduled_to_id is not None:
+            contact.rescheduled_to_starts_at = starts.get(contact.rescheduled_to_id)
+    if not contacts:
+        return
+    by_id = {c.pk: c for c in contacts}
+    notes = ContactNote.objects.filter(contact_id__in=list(by_id)).order_by("created_at", "id")
+    for contact_id, pk, text, sensitive, created_at, *user in notes.values_list(*NOTE_COLUMNS):
+        by_id[contact_id].notes.append(LogNote(pk, text, sensitive, created_at, _user_name(*user)))
+    records = EnforcementRecord.objects.filter(contact_id__in=list(by_id)).order_by("decided_on", "id")
+    for contact_id, code, action, decided_on, first_name, last_name, username, *dates in records.values_list(
+        *ENFORCEMENT_COLUMNS
+    ):
+        by_id[contact_id].enforcement.append(
+            LogEnforcement(code, action, decided_on, _user_name(first_name, last_name, username), *dates)
+        )
 
 
 def activity_page(
@@ -336,23 +505,24 @@ def activity_page(
     offset = (page - 1) * size
     # One row before the page and one after, to tell whether a day carries over and if there is more.
     start = max(offset - 1, 0)
-    rows = list(activity_contacts(person, filters, now)[start : offset + size + 1])
+    rows = _contacts(activity_contacts(person, filters, now)[start : offset + size + 1])
     before = rows.pop(0) if offset > 0 and rows else None
     after = rows[size] if len(rows) > size else None
     rows = rows[:size]
     attach_related(rows)
 
+    zone = timezone.get_current_timezone()  # once, not a thread-local lookup per contact
     days: list[Day] = []
     for contact in rows:
-        day = timezone.localdate(contact.starts_at)
+        day = contact.starts_at.astimezone(zone).date()
         if not days or days[-1].date != day:
             days.append(Day(day))
         days[-1].entries.append(_entry(contact, now))
     for day in days:
         day.entries.reverse()  # oldest first within a day
-    if days and before is not None and timezone.localdate(before.starts_at) == days[0].date:
+    if days and before is not None and before.starts_at.astimezone(zone).date() == days[0].date:
         days[0].continued_from_previous_page = True
-    if days and after is not None and timezone.localdate(after.starts_at) == days[-1].date:
+    if days and after is not None and after.starts_at.astimezone(zone).date() == days[-1].date:
         days[-1].continues_on_next_page = True
     return ActivityPage(number=page, size=size, days=days, has_previous=page > 1, has_next=after is not None)
 

@@ -3,6 +3,7 @@ MoJ and GOV.UK components give, and a page's queries fixed."""
 
 import datetime
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 
 from openprobation.frontend.tests.htmltree import parse
@@ -64,3 +65,9 @@ def test_a_page_of_fifty_entries_costs_the_same_queries_as_one(
     with django_assert_max_num_queries(10):
         response = alice_client.get(url)
     assert len(parse(response.content.decode()).find_all(class_="moj-timeline__item")) == 50
+
+
+def test_notes_keep_their_line_breaks_as_linebreaksbr_gives_them(alice_client, case, order):  # noqa: F811
+    text = "First <b>line</b>\r\nsecond line\rthird line\nfourth & last"
+    note(contact(order, at(d(3, 2))), text)
+    assert str(linebreaksbr(text, autoescape=True)) in get(alice_client, case).content.decode()
