@@ -1,12 +1,12 @@
 """The GOV.UK markup of forms, fields and the common widgets, written in Python.
 
 ``GovUKFormRenderer`` hands these the templates they stand for: the form (``frontend/forms/form.html``),
-the field group (``frontend/forms/field.html``), text-like inputs, checkboxes, text areas and selects. Each
-writes exactly what its template writes, byte for byte (``frontend/tests/test_form_html.py`` renders
-every kind of field both ways and compares), at a fraction of the cost: a template pays a context
-lookup for every variable and a render for every include, and a filter form of seven fields cost
-about 2 ms a page that way. Anything else (date inputs, radios, checkboxes, a field or widget with a
-template of its own) returns None and goes to its template as before.
+the field group (``frontend/forms/field.html``), text-like inputs, checkboxes, text areas, selects and the
+GOV.UK date input. Each writes exactly what its template writes, byte for byte
+(``frontend/tests/test_form_html.py`` renders every kind of field both ways and compares), at a fraction
+of the cost: a template pays a context lookup for every variable and a render for every include, and a
+filter form of seven fields cost about 2 ms a page that way. Anything else (radios, checkbox groups, a field or widget with a template of
+its own) goes to its template as before, as does anything a writer returns None for.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ _formatted = _text
 FORM_TEMPLATE = "frontend/forms/form.html"
 FIELD_TEMPLATE = "frontend/forms/field.html"
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+DATE_INPUT_TEMPLATE = "frontend/forms/widgets/date_input.html"
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 # Django's templates for these are each `{% include "django/forms/widgets/input.html" %}` and a newline.
 INPUT_TEMPLATES = frozenset(
@@ -64,6 +65,22 @@ def render_select(context) -> str:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>\n")
     return "".join(parts)
+
+
+def render_date_input(context) -> str | None:
+    """``frontend/forms/widgets/date_input.html``: the day, month and year boxes, each with its label."""
+    widget = context["widget"]
+    if any(sub["template_name"] not in INPUT_TEMPLATES for sub in widget["subwidgets"]):
+        return None  # a box with a template of its own
+    box_id = f' id="{_text(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
+    items = "".join(
+        '\n  <div class="govuk-date-input__item">\n    <div class="govuk-form-group">\n'
+        f'      <label class="govuk-label govuk-date-input__label" for="{_text(sub["attrs"].get("id", ""))}">'
+        f'{_text(sub["label"])}</label>\n'
+        f"      {render_input({'widget': sub})}\n    </div>\n  </div>\n  "
+        for sub in widget["subwidgets"]
+    )
+    return f'<div class="govuk-date-input"{box_id}>\n  {items}\n</div>\n'
 
 
 def _label_text(field) -> str:
@@ -147,6 +164,7 @@ RENDERERS = {
     FORM_TEMPLATE: render_form,
     FIELD_TEMPLATE: render_field,
     SELECT_TEMPLATE: render_select,
+    DATE_INPUT_TEMPLATE: render_date_input,
     TEXTAREA_TEMPLATE: render_textarea,
     **dict.fromkeys(INPUT_TEMPLATES, render_input),
 }

@@ -393,8 +393,12 @@ class GovUKFormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
         # The common templates are written in Python (form_html), the same markup without the template cost,
         # stripped as Django strips what a template renders here.
-        if self.python_markup and (write := form_html.RENDERERS.get(template_name)) is not None:
-            return write(context).strip()
+        if (
+            self.python_markup
+            and (write := form_html.RENDERERS.get(template_name)) is not None
+            and (markup := write(context)) is not None
+        ):
+            return markup.strip()
         return super().render(template_name, context, request)
 
 

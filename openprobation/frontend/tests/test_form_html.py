@@ -100,7 +100,7 @@ def test_initial_values_are_written_the_same():
 def test_the_python_path_is_taken_for_the_common_templates():
     form = EveryKind(BOUND)
     form.is_valid()
-    for name in ("name", "region", "notes", "consent", "version"):
+    for name in ("name", "region", "notes", "consent", "version", "when"):
         template = form[name].field.widget.template_name
         assert template in form_html.RENDERERS, template
     assert GovUKFormRenderer.form_template_name in form_html.RENDERERS
