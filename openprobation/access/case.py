@@ -227,12 +227,13 @@ def _find(user, crn, today):
         people_in_scope(user, today=today)
         .filter(crn=crn)
         .annotate(lao_excluded=excluded_condition(user, today), lao_restricted=restricted_condition(user, today))
-        .select_related("practitioner", "team", "limited_access")
+        .select_related("practitioner", "team")
         .first()
     )
 
 
 def _blocked_message(person) -> str:
+    # Read only for a blocked case (one query then), not joined into every case read.
     messages = getattr(person, "limited_access", None)
     if messages is None:
         return ""
