@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from openprobation.core.sessions import SessionStore
+from openprobation.core.sessions import EXPIRY_SLACK, SessionStore
 
 
 def _session_statements(queries) -> list[str]:
@@ -76,24 +76,54 @@ def test_an_unchanged_session_keeps_a_change_another_request_saved_meanwhile():
     assert SessionStore(session_key=store.session_key)["colour"] == "green"
 
 
+def _later(monkeypatch, seconds: float):
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=seconds))
+
+
 @pytest.mark.django_db
-def test_an_unchanged_session_whose_row_has_gone_is_an_update_error():
+def test_an_unchanged_session_whose_row_has_gone_is_an_update_error(monkeypatch):
     store = _saved_session()
     reader = SessionStore(session_key=store.session_key)
     assert reader["colour"] == "blue"
     Session.objects.filter(session_key=store.session_key).delete()
+    _later(monkeypatch, EXPIRY_SLACK.total_seconds() + 1)
     with pytest.raises(UpdateError):
         reader.save()
 
 
 @pytest.mark.django_db
-def test_an_expired_session_is_not_revived():
+@pytest.mark.parametrize("seconds", [0, 59])
+def test_an_expiry_already_within_a_minute_is_not_written_again(monkeypatch, seconds):
     store = _saved_session()
-    Session.objects.filter(session_key=store.session_key).update(
-        expire_date=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    stored = Session.objects.get(session_key=store.session_key).expire_date
+    _later(monkeypatch, seconds)
     reader = SessionStore(session_key=store.session_key)
-    assert reader.get("colour") is None
-    reader.save()  # a new, empty session under a new key, as with Django's store
-    assert reader.session_key != store.session_key
-    assert not Session.objects.filter(session_key=store.session_key, expire_date__gt=timezone.now()).exists()
+    assert reader["colour"] == "blue"
+    with CaptureQueriesContext(connection) as queries:
+        reader.save()
+    assert _session_statements(queries) == []
+    assert Session.objects.get(session_key=store.session_key).expire_date == stored
+
+
+@pytest.mark.django_db
+def test_an_expiry_a_minute_behind_is_moved_on(monkeypatch):
+    store = _saved_session()
+    _later(monkeypatch, 61)
+    reader = SessionStore(session_key=store.session_key)
+    assert reader["colour"] == "blue"
+    reader.save()
+    assert Session.objects.get(session_key=store.session_key).expire_date == reader.get_expiry_date()
+
+
+@pytest.mark.django_db
+def test_the_idle_timeout_runs_from_the_last_expiry_written(monkeypatch):
+    start = timezone.now()
+    store = _saved_session()  # expires at start + the session age
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=30))
+    reader = SessionStore(session_key=store.session_key)
+    assert reader["colour"] == "blue"
+    reader.save()  # inside the slack: nothing written
+    # A session age after the first request (not the second) it is gone: at most a minute early.
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
+    assert SessionStore(session_key=store.session_key).get("colour") is None
