@@ -1,4 +1,15 @@
-"""The case sub-navigation, shared by every case page: (label, url name, tab key)."""
+"""The case sub-navigation, shared by every case page: (label, url name, tab key).
+
+``case_context`` writes it as HTML (``case_navigation``): fifteen ``{% url %}`` tags and their loop cost a
+case page about half a millisecond; here each tab's URL is reversed once per process (with a marker CRN
+in place of the case's) and the links written in Python.
+"""
+
+import functools
+
+from django.urls import get_script_prefix, reverse
+
+from openprobation.frontend.markup import html, join
 
 CASE_TABS = (
     ("Overview", "case:overview", "overview"),
@@ -19,8 +30,34 @@ CASE_TABS = (
 )
 
 
+_MARKER = "X000000"
+
+
+@functools.cache
+def _url_parts(name: str, script_prefix: str) -> tuple[str, str]:
+    """The URL of case page ``name`` on either side of the CRN (the script prefix is part of the key)."""
+    head, tail = reverse(name, args=[_MARKER]).rsplit(_MARKER, 1)
+    return head, tail
+
+
+def case_navigation(person, tabs, active_tab: str):
+    """The MoJ sub-navigation of the case's pages, the current one marked."""
+    prefix = get_script_prefix()
+    items = []
+    for label, name, tab in tabs:
+        head, tail = _url_parts(name, prefix)
+        current = ' aria-current="page"' if tab == active_tab else ""
+        items.append(html(
+            '<li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{}{}{}"'
+            + current + ">{}</a></li>\n",
+            head, person.crn, tail, label,
+        ))
+    return join(items)
+
+
 def case_context(person, active_tab: str, **extra) -> dict:
     # Each tab key is the access part its page reads: show only the tabs the viewer's role may open.
     access = getattr(person, "case_access", None)
     tabs = [tab for tab in CASE_TABS if access is None or access.may_read(tab[2])]
-    return {"person": person, "case_tabs": tabs, "active_tab": active_tab, **extra}
+    return {"person": person, "case_tabs": tabs, "active_tab": active_tab,
+            "case_navigation": case_navigation(person, tabs, active_tab), **extra}

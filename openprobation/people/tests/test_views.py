@@ -139,3 +139,15 @@ def test_possible_duplicates_never_name_a_case_the_user_may_not_see(alice_client
     response = alice_client.post(reverse("add-person"), data)
     assert f"Restricted ({case.crn})" in response.text
     assert "Jordan Testcase" not in response.text.split("This may be someone already known")[1]
+
+
+def test_the_case_navigation_links_every_tab_the_role_may_open_and_marks_the_current_one(alice_client, alice, case):
+    from openprobation.frontend.tests.htmltree import parse
+    from openprobation.people.case_tabs import CASE_TABS
+
+    page = parse(alice_client.get(reverse("supervision:activity-log", args=[case.crn])).text)
+    links = page.find_all("a", class_="moj-sub-navigation__link")
+    expected = [(label, reverse(name, args=[case.crn])) for label, name, _ in CASE_TABS
+                if alice_client.get(reverse(name, args=[case.crn])).status_code != 403]
+    assert [(a.text, a.attrs["href"]) for a in links] == expected
+    assert [a.text for a in links if a.attrs.get("aria-current") == "page"] == ["Activity log"]
