@@ -318,12 +318,15 @@ def digest() -> str:
         "crn", "first_name", "surname", "date_of_birth", "pnc_number", "gender", "practitioner__username"
     ):
         h.update(repr(row).encode())
-    for row in Sentence.objects.order_by("person__crn", "start_date").values_list(
-        "person__crn", "sentence_type__code", "start_date", "expected_end_date"
-    ):
+    # Each ordering covers every column read, so rows that tie on the first few (two contacts at the same
+    # moment) still come back in one order: after a reset PostgreSQL may return ties in another.
+    for row in Sentence.objects.order_by(
+        "person__crn", "start_date", "sentence_type__code", "expected_end_date"
+    ).values_list("person__crn", "sentence_type__code", "start_date", "expected_end_date"):
         h.update(repr(row).encode())
     for row in Contact.objects.order_by(
-        "person__crn", "starts_at", "contact_type__code", "description"
+        "person__crn", "starts_at", "contact_type__code", "description", "outcome__code", "evidence_due",
+        "staff__username",
     ).values_list(
         "person__crn", "contact_type__code", "starts_at", "outcome__code", "evidence_due", "staff__username"
     ):
