@@ -5,8 +5,9 @@ the field group (``frontend/forms/field.html``), text-like inputs, checkboxes, t
 GOV.UK date input. Each writes exactly what its template writes, byte for byte
 (``frontend/tests/test_form_html.py`` renders every kind of field both ways and compares), at a fraction
 of the cost: a template pays a context lookup for every variable and a render for every include, and a
-filter form of seven fields cost about 2 ms a page that way. Anything else (radios, checkbox groups, a field or widget with a template of
-its own) goes to its template as before, as does anything a writer returns None for.
+filter form of seven fields cost about 2 ms a page that way. Anything else (radios, checkbox groups, a
+field or widget with a template of its own) goes to its template as before, as does anything a writer
+returns None for.
 """
 
 from __future__ import annotations

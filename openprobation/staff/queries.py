@@ -6,11 +6,11 @@ from datetime import date, datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from openprobation.access.case import RESTRICTED, people_in_scope, people_listed_for
+from openprobation.people.case_tabs import case_url
 from openprobation.sentences.models import Sentence
 from openprobation.supervision.compliance import caseload_compliance
 from openprobation.supervision.models import Contact
@@ -82,13 +82,6 @@ def _restricted_row(p, href) -> CaseloadRow:
     )
 
 
-def _case_url(name: str):
-    """The URL of case page `name` for any CRN, reversed once: a page of 100 rows would reverse 100 times."""
-    marker = "X000000"
-    head, tail = reverse(name, args=[marker]).rsplit(marker, 1)
-    return lambda crn: f"{head}{crn}{tail}"
-
-
 def _annotated(people, now):
     """Each person's next and last appointment, outcomes to record and current order.
 
@@ -145,7 +138,7 @@ def _people(user, *, team, practitioner_id, text, order_code, today):
 
 def _rows(people, today) -> list[CaseloadRow]:
     statuses = caseload_compliance([p.pk for p in people if not p.access_blocked], today)
-    overview, appointments = _case_url("case:overview"), _case_url("supervision:appointments")
+    overview, appointments = case_url("case:overview"), case_url("supervision:appointments")
     rows = []
     for p in people:
         if p.access_blocked:
