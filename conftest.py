@@ -11,25 +11,6 @@ dora: the data protection officer.
 import pytest
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _no_connection_outlives_the_run(django_db_setup, django_db_blocker):
-    """Before the PostgreSQL test database is dropped, end any other session still connected to it.
-
-    A connection left open by a server or worker thread of some test would otherwise make the drop fail
-    ("being accessed by other users") after every test has passed. Nothing on SQLite.
-    """
-    yield
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-
-
 @pytest.fixture
 def north_team(db):
     from openprobation.staff.tests.factories import (
