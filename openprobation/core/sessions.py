@@ -15,22 +15,44 @@ Nor is its expiry moved on when it already stands within ``EXPIRY_SLACK`` of whe
 it: a practitioner clicking through a case sends several requests a minute, and each would otherwise write
 (and flush to disk) the same row. So the idle timeout runs from the last request, or up to a minute before
 it: a session idle for 30 minutes is always gone, one idle for 29 may be.
+
+The session is read with one hand-written SELECT (`_session_sql`) rather than the ORM's ``get()``: every page
+reads it, and compiling that lookup cost 0.25 ms against the 0.09 ms of the query itself.
 """
 
 import datetime
+import functools
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import connections, router
+from django.utils import timezone
 
 # How far behind this request's expiry a stored expiry may be and still stand (see above).
 EXPIRY_SLACK = datetime.timedelta(seconds=60)
+
+
+@functools.cache
+def _session_sql(model, alias: str) -> str:
+    """The session with this key that has not expired: only quoted names from the model's metadata, values %s."""
+    qn = connections[alias].ops.quote_name
+    meta = model._meta
+    key, data, expiry = (qn(meta.get_field(name).column) for name in ("session_key", "session_data", "expire_date"))
+    return (f"SELECT {key}, {data}, {expiry} FROM {qn(meta.db_table)}"  # noqa: S608 - quoted names only
+            f" WHERE {key} = %s AND {expiry} > %s")
 
 
 class SessionStore(DatabaseSessionStore):
     _stored_expiry = None
 
     def _get_session_from_db(self):
-        session = super()._get_session_from_db()
+        alias = router.db_for_read(self.model)
+        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        rows = self.model._default_manager.db_manager(alias).raw(_session_sql(self.model, alias),
+                                                                 [self.session_key, now])
+        session = next(iter(rows), None)
+        if session is None:
+            self._session_key = None  # as Django's store does for a missing or expired session
         self._stored_expiry = session.expire_date if session is not None else None
         return session
 

@@ -78,9 +78,14 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.first_name:
-            return f"{self.first_name} ({self.preferred_name}) {self.surname}"
-        return self.full_name
+        return self.display_name_from(self.first_name, self.preferred_name, self.surname)
+
+    @staticmethod
+    def display_name_from(first_name: str, preferred_name: str, surname: str) -> str:
+        """How a person is named on pages, from the columns alone: lists that read rows, not people, use it."""
+        if preferred_name and preferred_name != first_name:
+            return f"{first_name} ({preferred_name}) {surname}"
+        return f"{first_name} {surname}"
 
 
 class Alias(models.Model):
@@ -105,6 +110,9 @@ class Alias(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.surname}"
+
+
+NO_FIXED_ABODE = "No fixed abode"  # how an address of no fixed abode reads in place of its lines or town
 
 
 class AddressStatus(models.TextChoices):
@@ -148,7 +156,7 @@ class Address(models.Model):
 
     def __str__(self):
         if self.no_fixed_abode:
-            return "No fixed abode"
+            return NO_FIXED_ABODE
         return ", ".join(p for p in [self.line_1, self.line_2, self.town, self.postcode] if p)
 
 

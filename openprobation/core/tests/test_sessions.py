@@ -127,3 +127,21 @@ def test_the_idle_timeout_runs_from_the_last_expiry_written(monkeypatch):
     # A session age after the first request (not the second) it is gone: at most a minute early.
     monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
     assert SessionStore(session_key=store.session_key).get("colour") is None
+
+
+@pytest.mark.django_db
+def test_a_session_reads_until_its_expiry_then_reads_empty_and_loses_its_key(monkeypatch):
+    start = timezone.now()
+    store = _saved_session()
+    expiry = Session.objects.get(session_key=store.session_key).expire_date
+    monkeypatch.setattr(timezone, "now", lambda: expiry - datetime.timedelta(seconds=1))
+    reader = SessionStore(session_key=store.session_key)
+    assert reader["colour"] == "blue"
+    assert reader._stored_expiry == expiry
+    monkeypatch.setattr(timezone, "now", lambda: expiry)
+    expired = SessionStore(session_key=store.session_key)
+    assert expired.get("colour") is None
+    assert expired.session_key is None  # a new session, with a new key, if anything is saved
+    unknown = SessionStore(session_key="x" * 32)
+    assert unknown.get("colour") is None and unknown.session_key is None
+    assert start < expiry

@@ -4,12 +4,14 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openprobation.people.models import Alias
+from openprobation.people.models import Address, AddressStatus, Alias, Person
 from openprobation.people.search import (
+    MainTown,
     normalise,
     parse_query,
     phonetic,
@@ -172,6 +174,32 @@ def test_exact_name_finds_the_person_with_display_data(alice, john_smith, crowd)
     assert result.practitioner == "Alice Allocated"
     assert result.score == 100
     assert result.matched_on == "name"
+
+
+def test_each_result_shows_its_main_town_preferred_name_and_practitioner_or_none(alice):
+    housed = person("A200001", "Jane", "Doe", preferred_name="Jo", practitioner=alice)
+    AddressFactory(person=housed, town="Southgate")
+    AddressFactory(person=housed, town="Oldtown", status=AddressStatus.PREVIOUS, end_date=datetime.date(2025, 1, 1))
+    nfa = person("A200002", "Jane", "Doe")
+    AddressFactory(person=nfa, no_fixed_abode=True, line_1="", town="")
+    moved_out = person("A200003", "Jane", "Doe", preferred_name="Jane")
+    AddressFactory(person=moved_out, town="Oldtown", status=AddressStatus.PREVIOUS, end_date=datetime.date(2025, 1, 1))
+    person("A200004", "Jane", "Doe")  # no address at all
+    shown = {r.crn: (r.name, r.town, r.practitioner) for r in search_people(alice, "Jane Doe", today=TODAY)}
+    assert shown == {
+        "A200001": ("Jane (Jo) Doe", "Southgate", "Alice Allocated"),
+        "A200002": ("Jane Doe", "No fixed abode", ""),
+        "A200003": ("Jane Doe", "", ""),
+        "A200004": ("Jane Doe", "", ""),
+    }
+    # The hand-written main-town SQL gives what the ORM's subquery gives.
+    main = Address.objects.filter(person=OuterRef("pk"), status=AddressStatus.MAIN).annotate(
+        label=Case(When(no_fixed_abode=True, then=Value("No fixed abode")), default=F("town"))
+    )
+    people = Person.objects.order_by("pk")
+    assert list(people.annotate(town=MainTown()).values_list("crn", "town")) == list(
+        people.annotate(town=Subquery(main.values("label")[:1])).values_list("crn", "town")
+    )
 
 
 @pytest.mark.parametrize(
