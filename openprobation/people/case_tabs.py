@@ -9,6 +9,7 @@ import functools
 
 from django.urls import get_script_prefix, reverse
 
+from openprobation.access import permissions
 from openprobation.frontend.markup import html, join
 
 CASE_TABS = (
@@ -45,6 +46,19 @@ def case_url(name: str):
     100 cases, or the tabs of every case page, would otherwise reverse on every link."""
     head, tail = _url_parts(name, get_script_prefix())
     return lambda crn: f"{head}{crn}{tail}"
+
+
+# The case page a list links to, by the first part of a case the viewer's role reads.
+LANDING_URLS = {
+    permissions.OVERVIEW: "case:overview",
+    permissions.ACCESS_LOG: "case-access:access-log",
+}
+
+
+def landing_url(user):
+    """``crn -> URL`` of the case page this user lands on from a list: the overview, or the access log for the
+    data protection officer, whose role reads no case content."""
+    return case_url(LANDING_URLS.get(permissions.landing_part(user), "case:overview"))
 
 
 def case_navigation(person, tabs, active_tab: str):

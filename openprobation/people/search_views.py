@@ -4,30 +4,34 @@ Searching writes no AccessEvent: only opening a case does (see access.case).
 """
 
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.html import format_html
 
+from openprobation.frontend.markup import html, join
 from openprobation.frontend.templatetags.govuk import govuk_date
 
+from .case_tabs import landing_url
 from .search import search_people
 from .search_forms import SearchForm
 
 RESULT_LIMIT = 50
 TABLE_HEAD = ["Name", "CRN", "Date of birth", "Town", "Practitioner", "Matched on"]
+_CELL = '<td class="govuk-table__cell">{}</td>'
 
 
-def _row(result):
-    link = format_html(
-        '<a class="govuk-link" href="{}">{}</a>', reverse("case:overview", args=[result.crn]), result.name
+def results_html(results, href):
+    """The results table's rows, written in Python like the caseload's (``href``: crn -> the case's URL).
+
+    A case the user is blocked from shows its CRN and "Restricted" only; its link shows the case's message.
+    """
+    return join(
+        html(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+            + _CELL * 5 + "</tr>\n",
+            href(result.crn), result.name, result.crn,
+            "Restricted" if result.restricted else govuk_date(result.date_of_birth),
+            result.town, result.practitioner or "Unallocated", result.matched_on,
+        )
+        for result in results
     )
-    return [
-        link,
-        result.crn,
-        govuk_date(result.date_of_birth),
-        result.town,
-        result.practitioner or "Unallocated",
-        result.matched_on,
-    ]
 
 
 def search(request):
@@ -41,7 +45,7 @@ def search(request):
             parsed=parsed,
             query=parsed.text,
             results=results,
-            rows=[_row(result) for result in results],
+            rows_html=results_html(results, landing_url(request.user)),
             at_limit=len(results) >= RESULT_LIMIT,
         )
     return render(request, "people/search.html", context)

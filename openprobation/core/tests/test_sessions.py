@@ -131,7 +131,6 @@ def test_the_idle_timeout_runs_from_the_last_expiry_written(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_session_reads_until_its_expiry_then_reads_empty_and_loses_its_key(monkeypatch):
-    start = timezone.now()
     store = _saved_session()
     expiry = Session.objects.get(session_key=store.session_key).expire_date
     monkeypatch.setattr(timezone, "now", lambda: expiry - datetime.timedelta(seconds=1))
@@ -143,5 +142,5 @@ def test_a_session_reads_until_its_expiry_then_reads_empty_and_loses_its_key(mon
     assert expired.get("colour") is None
     assert expired.session_key is None  # a new session, with a new key, if anything is saved
     unknown = SessionStore(session_key="x" * 32)
-    assert unknown.get("colour") is None and unknown.session_key is None
-    assert start < expiry
+    assert unknown.get("colour") is None
+    assert unknown.session_key is None

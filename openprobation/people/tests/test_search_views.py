@@ -211,3 +211,10 @@ def test_a_crn_search_is_four_queries(alice_client, case, django_assert_max_num_
     with django_assert_max_num_queries(4):
         response = search(alice_client, case.crn)
     assert "1 person found" in response.content.decode()
+
+
+def test_result_cells_are_escaped(alice_client, alice):
+    PersonFactory(crn="A100009", first_name="<b>Ann</b>", surname="O'Hara", practitioner=alice)
+    page = search(alice_client, "A100009").content.decode()
+    assert "&lt;b&gt;Ann&lt;/b&gt; O&#x27;Hara</a>" in page
+    assert "<b>Ann</b>" not in page
