@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .lookups import register
+
+        register()
 
         post_migrate.connect(_sync_reference_data, sender=self)
 

@@ -219,7 +219,8 @@ def search_people(
     # Blocked cases stay in the results as "Restricted" rows (see _result), as nDelius and MPOP show them.
     visible = people_listed_for(user, today=today)
     if parsed.crn:
-        return [_result(p, 100, "CRN") for p in _found(visible.filter(crn=parsed.crn), 1)]
+        # The CRN is unique: no ORDER BY to compile or run.
+        return [_result(p, 100, "CRN") for p in _found(visible.filter(crn=parsed.crn).order_by(), 1)]
     if parsed.pnc_numbers:
         return [_result(p, 100, "PNC") for p in _found(visible.filter(pnc_number__in=parsed.pnc_numbers), limit)]
     names = parsed.names

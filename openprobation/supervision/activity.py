@@ -449,7 +449,7 @@ def attach_related(contacts: list[LogContact]) -> None:
     sentences = (
         {
             pk: Sentence.label_from(kind, start)
-            for pk, kind, start in Sentence.objects.filter(pk__in=sentence_keys).values_list(
+            for pk, kind, start in Sentence.objects.filter(pk__any_of=sentence_keys).values_list(
                 "id", "sentence_type__description", "start_date"
             )
         }
@@ -460,7 +460,7 @@ def attach_related(contacts: list[LogContact]) -> None:
         Requirement.objects.select_related("requirement_type").in_bulk(requirement_keys) if requirement_keys else {}
     )
     starts = (
-        dict(Contact.objects.filter(pk__in=rescheduled_keys).values_list("id", "starts_at"))
+        dict(Contact.objects.filter(pk__any_of=rescheduled_keys).values_list("id", "starts_at"))
         if rescheduled_keys
         else {}
     )
@@ -478,10 +478,10 @@ def attach_related(contacts: list[LogContact]) -> None:
     if not contacts:
         return
     by_id = {c.pk: c for c in contacts}
-    notes = ContactNote.objects.filter(contact_id__in=list(by_id)).order_by("created_at", "id")
+    notes = ContactNote.objects.filter(contact_id__any_of=list(by_id)).order_by("created_at", "id")
     for contact_id, pk, text, sensitive, created_at, *user in notes.values_list(*NOTE_COLUMNS):
         by_id[contact_id].notes.append(LogNote(pk, text, sensitive, created_at, _user_name(*user)))
-    records = EnforcementRecord.objects.filter(contact_id__in=list(by_id)).order_by("decided_on", "id")
+    records = EnforcementRecord.objects.filter(contact_id__any_of=list(by_id)).order_by("decided_on", "id")
     for contact_id, code, action, decided_on, first_name, last_name, username, *dates in records.values_list(
         *ENFORCEMENT_COLUMNS
     ):
