@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Value
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.http import Http404
 from django.utils import timezone
 
+from openprobation.core.expressions import AboutOuterRow
 from openprobation.people.models import EqualityData, Person
 
 from . import permissions
@@ -101,7 +102,7 @@ def people_in_scope(user, *, today=None):
     return Person.objects.none()
 
 
-class LimitedAccessTest(Expression):
+class LimitedAccessTest(AboutOuterRow):
     """Whether a limited-access list bars ``user`` from the outer query's person on ``day``, as SQL.
 
     ``kind`` is "excluded" (an exclusion names the user), "restricted" (a restriction is in force and does
@@ -119,29 +120,16 @@ class LimitedAccessTest(Expression):
     def __init__(self, kind: str, user, day, person=None):
         if kind not in self.KINDS:
             raise ValueError(f"Unknown limited-access test {kind!r}")
-        super().__init__()
+        super().__init__(person)
         self.kind = kind
         self.user_id = getattr(user, "pk", user)
         self.day = day
-        self.person = person if person is not None else F("pk")
 
     def __repr__(self):
         return f"{self.__class__.__name__}({self.kind!r}, user={self.user_id}, day={self.day})"
 
-    def get_source_expressions(self):
-        return [self.person]
-
-    def set_source_expressions(self, exprs):
-        (self.person,) = exprs
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.is_summary = summarize
-        clone.person = self.person.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return clone
-
     def as_sql(self, compiler, connection):
-        person_sql, person_params = compiler.compile(self.person)
+        person_sql, person_params = compiler.compile(self.row)
         day = connection.ops.adapt_datefield_value(self.day)
 
         def entry(model, *, for_user: bool):

@@ -21,11 +21,12 @@ import unicodedata
 from dataclasses import dataclass
 
 import jellyfish
-from django.db.models import Case, CharField, Expression, F, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from openprobation.access.case import RESTRICTED, people_listed_for
+from openprobation.core.expressions import AboutOuterRow
 from openprobation.staff.models import User
 
 from .models import NO_FIXED_ABODE, Address, AddressStatus, Alias, Person
@@ -236,35 +237,19 @@ def search_people(
     return _ranked(_name_candidates(visible, names), names, MIN_NAME_SCORE, limit)
 
 
-class MainTown(Expression):
+class MainTown(AboutOuterRow):
     """The town of the outer query's person's main address ("No fixed abode" for one of no fixed abode), as SQL.
 
     The same answer as annotating ``Subquery(Address.objects.filter(person=OuterRef("pk"), status=MAIN)...)``
     (a person has at most one main address: ``address_one_main_per_person``), written once here instead of
     being built and compiled anew for every search, which cost a CRN search about 0.4 ms of its 3.
-    tests/test_search.py holds the two to the same answers.
+    people/tests/test_search.py holds the two to the same answers.
     """
 
     output_field = CharField()
 
-    def __init__(self, person=None):
-        super().__init__()
-        self.person = person if person is not None else F("pk")
-
-    def get_source_expressions(self):
-        return [self.person]
-
-    def set_source_expressions(self, exprs):
-        (self.person,) = exprs
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.is_summary = summarize
-        clone.person = self.person.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return clone
-
     def as_sql(self, compiler, connection):
-        person_sql, person_params = compiler.compile(self.person)
+        person_sql, person_params = compiler.compile(self.row)
         qn = connection.ops.quote_name
         column = {name: f"{qn('main')}.{qn(Address._meta.get_field(name).column)}"
                   for name in ("person", "status", "no_fixed_abode", "town")}
@@ -309,7 +294,7 @@ _FOUND_COLUMNS = (
 def _found(people, limit: int) -> list[_Found]:
     """The first ``limit`` of ``people`` (a ``people_listed_for`` queryset), as rows of the columns search shows.
 
-    Rows, not model instances: a result needs 15 of the two tables' 60 columns.
+    Rows, not model instances: a result needs 15 of the 37 columns of a person and their practitioner.
     """
     rows = people.annotate(main_town=MainTown()).values_list(*_FOUND_COLUMNS)[:limit]
     return [_Found(*row) for row in rows]
