@@ -15,6 +15,7 @@ See docs/search.md for what it finds, what it does not, and why.
 
 import calendar
 import datetime
+import functools
 import itertools
 import re
 import unicodedata
@@ -41,7 +42,9 @@ def normalise(name: str) -> str:
     return _NON_LETTERS.sub("", ascii_only.lower())
 
 
+@functools.lru_cache(maxsize=4096)
 def phonetic(name: str) -> str:
+    # Cached: a pure function of the text, and ranking asks for the typed words' keys once per candidate.
     normalised = normalise(name)
     return jellyfish.metaphone(normalised)[:20] if normalised else ""
 
