@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from openprobation.core.querysets import rows_of
 from openprobation.frontend.templatetags.govuk import govuk_datetime
 from openprobation.sentences.models import Requirement, Sentence
 from openprobation.staff.models import User
@@ -224,6 +225,7 @@ CONTACT_COLUMNS = (
     "outcome_id",
     *(f"outcome__{name}" for name in _field_names(LogOutcome)),
 )
+_SENTENCE_COLUMNS = ("id", "sentence_type__description", "start_date")
 _STAFF_AT = len(_OWN) + 1
 _TYPE_AT = _STAFF_AT + len(_USER)
 _OUTCOME_AT = _TYPE_AT + 1 + len(fields(LogType))
@@ -429,11 +431,8 @@ def activity_contacts(person, filters: ActivityFilters, now: datetime.datetime):
     the page's query took about a hundred times longer than running it. Those, the notes and the enforcement
     records come in afterwards for the page's contacts only (``attach_related``), each a lookup by key.
     """
-    return (
-        Contact.objects.filter(person=person)
-        .filter(filters.condition(now))
-        .order_by("-starts_at", "-id")
-        .values_list(*CONTACT_COLUMNS)
+    return rows_of(Contact, CONTACT_COLUMNS, order=("-starts_at", "-id")).filter(person=person).filter(
+        filters.condition(now)
     )
 
 
@@ -449,9 +448,7 @@ def attach_related(contacts: list[LogContact]) -> None:
     sentences = (
         {
             pk: Sentence.label_from(kind, start)
-            for pk, kind, start in Sentence.objects.filter(pk__any_of=sentence_keys).values_list(
-                "id", "sentence_type__description", "start_date"
-            )
+            for pk, kind, start in rows_of(Sentence, _SENTENCE_COLUMNS).filter(pk__any_of=sentence_keys)
         }
         if sentence_keys
         else {}
@@ -478,13 +475,13 @@ def attach_related(contacts: list[LogContact]) -> None:
     if not contacts:
         return
     by_id = {c.pk: c for c in contacts}
-    notes = ContactNote.objects.filter(contact_id__any_of=list(by_id)).order_by("created_at", "id")
-    for contact_id, pk, text, sensitive, created_at, *user in notes.values_list(*NOTE_COLUMNS):
+    notes = rows_of(ContactNote, NOTE_COLUMNS, order=("created_at", "id")).filter(contact_id__any_of=list(by_id))
+    for contact_id, pk, text, sensitive, created_at, *user in notes:
         by_id[contact_id].notes.append(LogNote(pk, text, sensitive, created_at, _user_name(*user)))
-    records = EnforcementRecord.objects.filter(contact_id__any_of=list(by_id)).order_by("decided_on", "id")
-    for contact_id, code, action, decided_on, first_name, last_name, username, *dates in records.values_list(
-        *ENFORCEMENT_COLUMNS
-    ):
+    records = rows_of(EnforcementRecord, ENFORCEMENT_COLUMNS, order=("decided_on", "id")).filter(
+        contact_id__any_of=list(by_id)
+    )
+    for contact_id, code, action, decided_on, first_name, last_name, username, *dates in records:
         by_id[contact_id].enforcement.append(
             LogEnforcement(code, action, decided_on, _user_name(first_name, last_name, username), *dates)
         )
