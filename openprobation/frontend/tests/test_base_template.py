@@ -7,8 +7,10 @@ from django.contrib.messages.storage.base import Message
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.shortcuts import render
 from django.template import engines
+from django.templatetags.static import static
 from django.test import RequestFactory
 
+from openprobation.frontend.templatetags.govuk import asset, navigation_items_html
 from openprobation.frontend.tests.htmltree import parse
 
 
@@ -197,3 +199,28 @@ def test_messages_become_notification_banners():
     assert len(set(title_ids)) == 2
     for banner, title_id in zip(banners, title_ids, strict=True):
         assert banner.find("h2", id=title_id)
+
+
+def test_navigation_items_mark_the_current_page_and_the_section_and_escape_their_text():
+    markup = navigation_items_html([
+        {"text": "Mine <b>", "href": "/caseload/", "active": True, "current": True},
+        {"text": "Team", "href": "/caseload/team/?a=1&b=2", "active": True, "current": False},
+        {"text": "Search", "href": "/search/", "active": False, "current": False},
+    ])
+    assert markup.splitlines() == [
+        '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+        '<a class="govuk-service-navigation__link" href="/caseload/" aria-current="page">'
+        '<strong class="govuk-service-navigation__active-fallback">Mine &lt;b&gt;</strong></a></li>',
+        '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+        '<a class="govuk-service-navigation__link" href="/caseload/team/?a=1&amp;b=2" aria-current="true">'
+        '<strong class="govuk-service-navigation__active-fallback">Team</strong></a></li>',
+        '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/search/">'
+        "Search</a></li>",
+    ]
+
+
+def test_assets_link_where_static_does():
+    assert asset("frontend/govuk.css") == static("frontend/govuk.css")
+    page = _render(_request(role="po")).content.decode()
+    assert f'href="{static("frontend/govuk.css")}"' in page
+    assert f'from "{static("frontend/govuk-frontend.min.js")}"' in page
