@@ -132,6 +132,7 @@ def asset(path: str) -> str:
 
 @functools.lru_cache(maxsize=128)
 def _asset_url(path: str, static_url: str) -> str:
+    # static_url is only part of the key: a test that overrides STATIC_URL gets its own answer.
     return static(path)
 
 
