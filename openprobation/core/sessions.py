@@ -53,7 +53,9 @@ class SessionStore(DatabaseSessionStore):
         session = next(iter(rows), None)
         if session is None:
             self._session_key = None  # as Django's store does for a missing or expired session
-        self._stored_expiry = session.expire_date if session is not None else None
+            self._stored_expiry = None
+        else:
+            self._stored_expiry = session.expire_date
         return session
 
     async def _aget_session_from_db(self):
