@@ -102,6 +102,11 @@ def people_in_scope(user, *, today=None):
     return Person.objects.none()
 
 
+def reaches_every_case(user) -> bool:
+    """Whether ``people_in_scope(user)`` is every person (before the limited-access lists, which still apply)."""
+    return permissions.is_signed_in_staff(user) and permissions.reaches_every_case(user)
+
+
 class LimitedAccessTest(AboutOuterRow):
     """Whether a limited-access list bars ``user`` from the outer query's person on ``day``, as SQL.
 
@@ -128,8 +133,7 @@ class LimitedAccessTest(AboutOuterRow):
     def __repr__(self):
         return f"{self.__class__.__name__}({self.kind!r}, user={self.user_id}, day={self.day})"
 
-    def as_sql(self, compiler, connection):
-        person_sql, person_params = compiler.compile(self.row)
+    def sql_about(self, person_sql, person_params, connection):
         day = connection.ops.adapt_datefield_value(self.day)
 
         def entry(model, *, for_user: bool):

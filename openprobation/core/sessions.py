@@ -16,8 +16,9 @@ it: a practitioner clicking through a case sends several requests a minute, and 
 (and flush to disk) the same row. So the idle timeout runs from the last request, or up to a minute before
 it: a session idle for 30 minutes is always gone, one idle for 29 may be.
 
-The session is read with one hand-written SELECT (`_session_sql`) rather than the ORM's ``get()``: every page
-reads it, and compiling that lookup cost 0.25 ms against the 0.09 ms of the query itself.
+The session is read with one hand-written SELECT (`_session_sql`, through ``core.querysets.fetch_instance``)
+rather than the ORM's ``get()``: every page reads it, and compiling that lookup cost 0.25 ms against the
+0.09 ms of the query itself.
 """
 
 import datetime
@@ -28,6 +29,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from .querysets import concrete_columns, fetch_instance
+
 # How far behind this request's expiry a stored expiry may be and still stand (see above).
 EXPIRY_SLACK = datetime.timedelta(seconds=60)
 
@@ -37,8 +40,8 @@ def _session_sql(model, alias: str) -> str:
     """The session with this key that has not expired: only quoted names from the model's metadata, values %s."""
     qn = connections[alias].ops.quote_name
     meta = model._meta
-    key, data, expiry = (qn(meta.get_field(name).column) for name in ("session_key", "session_data", "expire_date"))
-    return (f"SELECT {key}, {data}, {expiry} FROM {qn(meta.db_table)}"  # noqa: S608 - quoted names only
+    key, expiry = (qn(meta.get_field(name).column) for name in ("session_key", "expire_date"))
+    return (f"SELECT {concrete_columns(model, alias)} FROM {qn(meta.db_table)}"  # noqa: S608 - quoted names only
             f" WHERE {key} = %s AND {expiry} > %s")
 
 
@@ -48,9 +51,8 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         alias = router.db_for_read(self.model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
-        rows = self.model._default_manager.db_manager(alias).raw(_session_sql(self.model, alias),
-                                                                 [self.session_key, now])
-        session = next(iter(rows), None)
+        found = fetch_instance(self.model, _session_sql(self.model, alias), [self.session_key, now], using=alias)
+        session = found[0] if found is not None else None
         if session is None:
             self._session_key = None  # as Django's store does for a missing or expired session
             self._stored_expiry = None

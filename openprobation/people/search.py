@@ -22,11 +22,12 @@ import unicodedata
 from dataclasses import dataclass
 
 import jellyfish
+from django.db import connections, router
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from openprobation.access.case import RESTRICTED, people_listed_for
+from openprobation.access.case import RESTRICTED, blocked_condition, people_listed_for, reaches_every_case
 from openprobation.core.expressions import AboutOuterRow
 from openprobation.staff.models import User
 
@@ -220,11 +221,11 @@ def search_people(
     """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query, today=today)
     limit = max(1, min(limit, 200))
+    today = today or timezone.localdate()
+    if parsed.crn:
+        return [_result(p, 100, "CRN") for p in _found_by_crn(user, parsed.crn, today)]
     # Blocked cases stay in the results as "Restricted" rows (see _result), as nDelius and MPOP show them.
     visible = people_listed_for(user, today=today)
-    if parsed.crn:
-        # The CRN is unique: no ORDER BY to compile or run.
-        return [_result(p, 100, "CRN") for p in _found(visible.filter(crn=parsed.crn).order_by(), 1)]
     if parsed.pnc_numbers:
         return [_result(p, 100, "PNC") for p in _found(visible.filter(pnc_number__in=parsed.pnc_numbers), limit)]
     names = parsed.names
@@ -251,8 +252,7 @@ class MainTown(AboutOuterRow):
 
     output_field = CharField()
 
-    def as_sql(self, compiler, connection):
-        person_sql, person_params = compiler.compile(self.row)
+    def sql_about(self, person_sql, person_params, connection):
         qn = connection.ops.quote_name
         column = {name: f"{qn('main')}.{qn(Address._meta.get_field(name).column)}"
                   for name in ("person", "status", "no_fixed_abode", "town")}
@@ -301,6 +301,57 @@ def _found(people, limit: int) -> list[_Found]:
     """
     rows = people.annotate(main_town=MainTown()).values_list(*_FOUND_COLUMNS)[:limit]
     return [_Found(*row) for row in rows]
+
+
+def _found_by_crn(user, crn: str, today: datetime.date) -> list[_Found]:
+    """The person with this CRN, if ``people_listed_for(user)`` holds them, read as ``_found`` reads them.
+
+    A role that reaches every case (most users: people_in_scope is then every person) is answered by one
+    statement written here. Its limited-access test and main town are the SQL of ``blocked_condition`` and
+    ``MainTown``, the same objects the queryset uses, so only the column list, the practitioner join and
+    ``crn = %s`` are written twice. Building and compiling the queryset cost more Python than everything
+    else a search by CRN does. Other roles' reach (shares, inspection samples) is built by the ORM as for
+    every other list. people/tests/test_search.py holds the two to the same answers.
+    """
+    if not reaches_every_case(user):
+        # The CRN is unique: no ORDER BY to compile or run.
+        return _found(people_listed_for(user, today=today).filter(crn=crn).order_by(), 1)
+    connection = connections[router.db_for_read(Person)]
+    person_pk, select_sql, crn_sql = _crn_lookup_sql(connection.alias)
+    town_sql, town_params = MainTown().sql_about(person_pk, [], connection)
+    blocked_sql, blocked_params = blocked_condition(user, today).sql_about(person_pk, [], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{select_sql}, {town_sql}, {blocked_sql} {crn_sql}", [*town_params, *blocked_params, crn]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return []
+    return [_Found(*row[:-1], access_blocked=bool(row[-1]))]  # SQLite answers the test as 0 or 1
+
+
+@functools.cache
+def _crn_lookup_sql(alias: str) -> tuple[str, str, str]:
+    """The person's key column, the SELECT of ``_Found``'s columns up to the town, and FROM ... LIMIT 1.
+
+    Only quoted names from the models' metadata; the CRN is a parameter. Once per database alias.
+    """
+    qn = connections[alias].ops.quote_name
+    person, staff = qn(Person._meta.db_table), qn(User._meta.db_table)
+
+    def column(alias_sql, model, name):
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        return f"{alias_sql}.{qn(field.column)}"
+
+    person_columns = [column(person, Person, name) for name in _FOUND_COLUMNS[:10]]
+    staff_columns = [column(staff, User, name.removeprefix("practitioner__")) for name in _FOUND_COLUMNS[10:13]]
+    select_sql = f"SELECT {', '.join(person_columns + staff_columns)}"
+    crn_sql = (
+        f"FROM {person} LEFT OUTER JOIN {staff}"  # noqa: S608
+        f" ON {column(staff, User, 'pk')} = {column(person, Person, 'practitioner')}"
+        f" WHERE {column(person, Person, 'crn')} = %s LIMIT 1"
+    )
+    return column(person, Person, "pk"), select_sql, crn_sql
 
 
 def _result(person: _Found, score: float, matched_on: str) -> SearchResult:

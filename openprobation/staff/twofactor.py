@@ -28,6 +28,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openprobation.core.querysets import concrete_columns, fetch_instance
+
 BACKUP_CODE_COUNT = 10
 
 
@@ -62,7 +64,8 @@ def _user_with_devices_sql(alias: str) -> str:
                 f" WHERE d.{user} = u.{user_pk} AND d.{qn('confirmed')})")
 
     return (
-        f"SELECT u.*, {first_confirmed(TOTPDevice)} AS totp_device_id, "  # noqa: S608 - quoted names only
+        f"SELECT {concrete_columns(UserModel, alias, 'u')}, "  # noqa: S608 - quoted names only
+        f"{first_confirmed(TOTPDevice)} AS totp_device_id, "
         f"{first_confirmed(StaticDevice)} AS static_device_id "
         f"FROM {qn(UserModel._meta.db_table)} u WHERE u.{user_pk} = %s"
     )
@@ -73,9 +76,12 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         alias = router.db_for_read(UserModel)
-        user = next(iter(UserModel._default_manager.db_manager(alias).raw(_user_with_devices_sql(alias), [user_id])),
-                    None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        found = fetch_instance(UserModel, _user_with_devices_sql(alias), [user_id], using=alias)
+        if found is None:
+            return None
+        user, (totp_device_id, static_device_id) = found
+        user.totp_device_id, user.static_device_id = totp_device_id, static_device_id
+        return user if self.user_can_authenticate(user) else None
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,22 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openprobation.access.case import people_listed_for
+from openprobation.access.tests.factories import (
+    CaseShareFactory,
+    ExclusionFactory,
+    InspectionSampleFactory,
+    RestrictionFactory,
+)
 from openprobation.people.models import Address, AddressStatus, Alias, Person
 from openprobation.people.search import (
     MainTown,
+    _found,
+    _found_by_crn,
     normalise,
     parse_query,
     phonetic,
@@ -269,6 +279,34 @@ def test_crn_in_any_case(alice, john_smith, crowd):
     [result] = search_people(alice, "a100001")
     assert (result.crn, result.matched_on) == ("A100001", "CRN")
     assert search_people(alice, "Z999999") == []
+
+
+def test_crn_lookup_written_by_hand_reads_what_the_queryset_reads(alice, bob, mandy, priya, ian, dora):
+    """``_found_by_crn`` answers roles that reach every case with its own statement: the same rows as
+    ``_found`` over ``people_listed_for``, for blocked, restricted, unallocated and unhoused people alike."""
+    today = timezone.localdate()
+    housed = person("C100001", "Jane", "Doe", preferred_name="Jo", practitioner=alice)
+    AddressFactory(person=housed, town="Southgate")
+    unhoused = person("C100002", "Sam", "Roe")
+    AddressFactory(person=unhoused, no_fixed_abode=True, line_1="", town="")
+    excluded = person("C100003", "Ann", "Poe", practitioner=mandy)
+    ExclusionFactory(person=excluded, user=bob, added_by=mandy)
+    restricted = person("C100004", "Ben", "Loe", practitioner=alice)
+    RestrictionFactory(person=restricted, user=alice, added_by=mandy)
+    shared = person("C100005", "Cat", "Moe")
+    CaseShareFactory(person=shared, partner=priya, added_by=mandy)
+    InspectionSampleFactory(inspectors=[ian], people=[housed, restricted])
+    crns_to_try = [p.crn for p in (housed, unhoused, excluded, restricted, shared)] + ["Z999999"]
+    for user in (alice, bob, mandy, priya, ian, dora, AnonymousUser()):
+        for crn in crns_to_try:
+            by_hand = _found_by_crn(user, crn, today)
+            queryset = _found(people_listed_for(user, today=today).filter(crn=crn).order_by(), 1)
+            assert by_hand == queryset, (getattr(user, "username", "anonymous"), crn)
+    # The cases it was written for: everything found, and each list's block seen.
+    assert [f.access_blocked for c in crns_to_try[:5] for f in _found_by_crn(bob, c, today)] == [
+        False, False, True, True, False
+    ]
+    assert [f.town for f in _found_by_crn(alice, "C100002", today)] == ["No fixed abode"]
 
 
 def test_pnc_in_short_form(alice, crowd):
