@@ -67,7 +67,9 @@ def fetch_instance(model, sql: str, params, *, using: str):
     for position, column, functions in _converters(model, using):
         for function in functions:
             values[position] = function(values[position], column, connection)
-    instance = model(*values)  # what Model.from_db does with a value for every field
-    instance._state.adding = False
-    instance._state.db = using
-    return instance, tuple(row[width:])
+    return model.from_db(using, _attnames(model), values), tuple(row[width:])
+
+
+@functools.cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
