@@ -286,11 +286,13 @@ class _Found:
     access_blocked: bool
 
 
-_FOUND_COLUMNS = (
+_PERSON_COLUMNS = (
     "pk", "crn", "first_name", "preferred_name", "surname", "date_of_birth",
     "search_first", "search_surname", "phonetic_first", "phonetic_surname",
-    "practitioner__first_name", "practitioner__last_name", "practitioner__username",
-    "main_town", "access_blocked",
+)
+_PRACTITIONER_COLUMNS = ("first_name", "last_name", "username")
+_FOUND_COLUMNS = (
+    *_PERSON_COLUMNS, *(f"practitioner__{name}" for name in _PRACTITIONER_COLUMNS), "main_town", "access_blocked"
 )
 
 
@@ -343,8 +345,8 @@ def _crn_lookup_sql(alias: str) -> tuple[str, str, str]:
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
         return f"{alias_sql}.{qn(field.column)}"
 
-    person_columns = [column(person, Person, name) for name in _FOUND_COLUMNS[:10]]
-    staff_columns = [column(staff, User, name.removeprefix("practitioner__")) for name in _FOUND_COLUMNS[10:13]]
+    person_columns = [column(person, Person, name) for name in _PERSON_COLUMNS]
+    staff_columns = [column(staff, User, name) for name in _PRACTITIONER_COLUMNS]
     select_sql = f"SELECT {', '.join(person_columns + staff_columns)}"
     crn_sql = (
         f"FROM {person} LEFT OUTER JOIN {staff}"  # noqa: S608
