@@ -52,12 +52,12 @@ class SessionStore(DatabaseSessionStore):
         alias = router.db_for_read(self.model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
         found = fetch_instance(self.model, _session_sql(self.model, alias), [self.session_key, now], using=alias)
-        session = found[0] if found is not None else None
-        if session is None:
+        if found is None:
             self._session_key = None  # as Django's store does for a missing or expired session
             self._stored_expiry = None
-        else:
-            self._stored_expiry = session.expire_date
+            return None
+        session, _ = found
+        self._stored_expiry = session.expire_date
         return session
 
     async def _aget_session_from_db(self):
