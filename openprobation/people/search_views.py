@@ -5,6 +5,7 @@ Searching writes no AccessEvent: only opening a case does (see access.case).
 
 from django.shortcuts import render
 
+from openprobation.access.case import RESTRICTED
 from openprobation.frontend.markup import html, join
 from openprobation.frontend.templatetags.govuk import govuk_date
 
@@ -27,7 +28,7 @@ def results_html(results, href):
             '<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
             + _CELL * 5 + "</tr>\n",
             href(result.crn), result.name, result.crn,
-            "Restricted" if result.restricted else govuk_date(result.date_of_birth),
+            RESTRICTED if result.restricted else govuk_date(result.date_of_birth),
             result.town, result.practitioner or "Unallocated", result.matched_on,
         )
         for result in results
